@@ -1,0 +1,111 @@
+"""The ``clustergraph`` command line: a thin click layer over the library.
+
+Commands only parse options, call the library, render and pick the exit code. Errors a user
+can cause arrive as :class:`clustergraph.errors.ClustergraphError` and are printed here as
+one line, ``clustergraph: error: ...``, with the exit code the exception carries (the table
+is in :mod:`clustergraph.errors` and in the README). Heavy imports (rdflib, pySHACL, owlrl)
+happen inside the commands that need them, never at start-up.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import ClustergraphError, ExitCode
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class Group(click.Group):
+    """A click group that turns project errors into one line and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ClustergraphError as exc:
+            click.echo(f"clustergraph: error: {exc.message}", err=True)
+            ctx.exit(int(exc.exit_code))
+        except BrokenPipeError:  # `clustergraph ... | head`
+            sys.stderr.close()
+            ctx.exit(int(ExitCode.OK))
+
+
+@click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "--version", prog_name="clustergraph")
+def main() -> None:
+    """clustergraph: the European cluster-policy landscape as a knowledge graph.
+
+    It loads the ECCP country factsheets, encoded as RDF (an OWL ontology, SKOS
+    vocabularies, EU reference data and one folder of data per country), checks them
+    with SHACL, answers saved SPARQL questions and exports the graph for data portals.
+
+    \b
+    Example:
+      clustergraph info
+      clustergraph info --layers ontology,vocabularies
+    """
+
+
+def layers_option(default: str = "all") -> Any:
+    """The shared ``--layers`` option: a comma-separated subset of the graph's layers."""
+    from .resources import LAYERS
+
+    def parse(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
+        if value in ("", "all"):
+            return LAYERS
+        chosen = tuple(v.strip() for v in value.split(",") if v.strip())
+        for layer in chosen:
+            if layer not in LAYERS:
+                raise click.BadParameter(
+                    f"unknown layer {layer!r} (choose from {', '.join(LAYERS)}, or all)"
+                )
+        return chosen
+
+    return click.option(
+        "--layers",
+        default=default,
+        show_default=True,
+        callback=parse,
+        metavar="LIST",
+        help="Comma-separated layers: ontology, vocabularies, reference, data, queries.",
+    )
+
+
+@main.command()
+@layers_option()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=True, path_type=str))
+def info(layers: tuple[str, ...], files: tuple[str, ...]) -> None:
+    """Show what the graph holds: triples per layer, classes, concept schemes.
+
+    With FILES, those data files are loaded instead of the shipped data (with the
+    shipped ontology, vocabularies and reference data).
+
+    \b
+    Example:
+      clustergraph info
+      clustergraph info data/be/policies.ttl
+    """
+    from .info import summarize
+    from .store import load
+
+    kg = load(layers, extra_files=files)
+    s = summarize(kg)
+    click.echo(f"clustergraph {__version__}: {s.triples} triples")
+    click.echo("")
+    click.echo("Triples per layer")
+    for layer, n in s.layers.items():
+        click.echo(f"  {layer:<14} {n:>8}")
+    click.echo("")
+    click.echo("Instances per class")
+    width = max((len(c) for c, _ in s.classes), default=0)
+    for cls, n in s.classes:
+        click.echo(f"  {cls:<{width}} {n:>6}")
+    click.echo("")
+    click.echo("Concept schemes (concepts)")
+    width = max((len(c) for c, _, _ in s.schemes), default=0)
+    for scheme, label, n in s.schemes:
+        click.echo(f"  {scheme:<{width}} {n:>4}  {label}")
