@@ -1,0 +1,51 @@
+"""Shared fixtures. Tests never touch the network and never write into the repository
+(they use ``tmp_path``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from clustergraph.store import KnowledgeGraph, load
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="session")
+def kg() -> KnowledgeGraph:
+    """Everything shipped, loaded once (read-only: do not modify it in a test)."""
+    return load()
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def select(kg: KnowledgeGraph, query: str, **bindings) -> list[tuple]:
+    """Run a SELECT over the union of all graphs; rows as tuples of plain Python values
+    (IRIs and literals as their lexical strings, integers as int), in result order."""
+    import pyoxigraph as ox
+
+    from clustergraph.namespaces import sparql_prefixes
+
+    subs = {ox.Variable(k): v for k, v in bindings.items()}
+    res = kg.store.query(sparql_prefixes() + query, use_default_graph_as_union=True,
+                         substitutions=subs or None)
+    names = [v.value for v in res.variables]
+    rows = []
+    for sol in res:
+        row = []
+        for n in names:
+            t = sol[n]
+            if t is None:
+                row.append(None)
+            elif isinstance(t, ox.Literal) and t.datatype.value.endswith("#integer"):
+                row.append(int(t.value))
+            else:
+                row.append(t.value)
+        rows.append(tuple(row))
+    return rows
