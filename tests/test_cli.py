@@ -56,18 +56,35 @@ def test_version(runner: CliRunner) -> None:
     assert result.output == f"clustergraph, version {__version__}\n"
 
 
+def help_problem(group: click.Group, path: tuple[str, ...], flag: str = "--help") -> str | None:
+    """What is wrong with a command's help, or None: it must work and show an example."""
+    result = CliRunner().invoke(group, [*path, flag], prog_name="clustergraph")
+    name = " ".join(path)
+    if result.exit_code != 0 or not result.output.startswith(f"Usage: clustergraph {name} "):
+        return f"`clustergraph {name} {flag}` fails: {result.output}"
+    if "Example" not in result.output:
+        return f"`clustergraph {name} {flag}` has no Example section"
+    if f"clustergraph {name}" not in result.output[result.output.index("Example") :]:
+        return f"the example of `clustergraph {name}` does not run it"
+    return None
+
+
 @pytest.mark.parametrize("path", [p for p, _ in COMMANDS], ids=COMMAND_IDS)
 @pytest.mark.parametrize("flag", ["--help", "-h"])
-def test_every_command_has_help_with_an_example(
-    runner: CliRunner, path: tuple[str, ...], flag: str
-) -> None:
-    result = runner.invoke(main, [*path, flag], prog_name="clustergraph")
-    assert result.exit_code == 0, result.output
-    name = " ".join(path)
-    assert result.output.startswith(f"Usage: clustergraph {name} ")
-    assert "Example" in result.output, f"`clustergraph {name} --help` has no Example section"
-    example = result.output[result.output.index("Example"):]
-    assert f"clustergraph {name}" in example, f"the example of {name} does not run it"
+def test_every_command_has_help_with_an_example(path: tuple[str, ...], flag: str) -> None:
+    assert help_problem(main, path, flag) is None
+
+
+def test_an_undocumented_command_is_caught() -> None:
+    group = click.Group("clustergraph", context_settings={"help_option_names": ["-h", "--help"]})
+    sub = click.Group("sub", help="A group.\n\nExample:\n  clustergraph sub bare")
+    group.add_command(sub)
+    sub.add_command(click.Command("bare", help="Does things.", callback=lambda: None))
+    found = {p: help_problem(group, p) for p, _ in all_commands(group)}
+    assert found == {
+        ("sub",): None,
+        ("sub", "bare"): "`clustergraph sub bare --help` has no Example section",
+    }
 
 
 def test_unknown_command_is_a_usage_error(runner: CliRunner) -> None:
@@ -175,11 +192,7 @@ def test_info_with_a_file_replaces_the_shipped_data(runner: CliRunner, tmp_path:
 
 # --------------------------------------------------------------------------- input errors
 
-MALFORMED = (
-    "@prefix ex: <http://example.org/> .\n"
-    "ex:a ex:b ex:c .\n"
-    "ex:d ex:e .\n"
-)
+MALFORMED = "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e .\n"
 
 
 def assert_input_error(result, message: str) -> None:  # noqa: ANN001  (a click Result)
@@ -200,7 +213,7 @@ def test_malformed_turtle(runner: CliRunner, tmp_path: Path) -> None:
 def test_malformed_turtle_in_the_second_file(runner: CliRunner, tmp_path: Path) -> None:
     good, bad = tmp_path / "good.ttl", tmp_path / "bad.ttl"
     good.write_text("<http://example.org/a> <http://example.org/b> 1 .\n", encoding="utf-8")
-    bad.write_text("<http://example.org/a> <http://example.org/b> \"open .\n", encoding="utf-8")
+    bad.write_text('<http://example.org/a> <http://example.org/b> "open .\n', encoding="utf-8")
     result = runner.invoke(main, ["info", str(good), str(bad)])
     assert result.exit_code == 3
     assert result.stderr.startswith(f"clustergraph: error: {bad}, line 1, column ")
@@ -230,9 +243,7 @@ def test_empty_file(runner: CliRunner, tmp_path: Path, content: str) -> None:
 def test_file_without_triples(runner: CliRunner, tmp_path: Path) -> None:
     f = tmp_path / "comment.ttl"
     f.write_text("# nothing but a comment\n", encoding="utf-8")
-    assert_input_error(
-        runner.invoke(main, ["info", str(f)]), f"{f}: the file contains no triples"
-    )
+    assert_input_error(runner.invoke(main, ["info", str(f)]), f"{f}: the file contains no triples")
 
 
 def test_not_utf8(runner: CliRunner, tmp_path: Path) -> None:

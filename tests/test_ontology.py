@@ -61,8 +61,16 @@ def test_ontology_declares_the_core_classes(onto: KnowledgeGraph) -> None:
     rows = select(onto, "SELECT ?c WHERE { ?c a owl:Class } ORDER BY ?c")
     classes = {c.removeprefix(CG) for (c,) in rows if c.startswith(CG)}
     for expected in (
-        "ClusterPolicy", "PolicyStrand", "AuthorityRole", "InstrumentProvision", "Period",
-        "Budget", "Factsheet", "IndustrialEcosystem", "Country", "Region",
+        "ClusterPolicy",
+        "PolicyStrand",
+        "AuthorityRole",
+        "InstrumentProvision",
+        "Period",
+        "Budget",
+        "Factsheet",
+        "IndustrialEcosystem",
+        "Country",
+        "Region",
     ):
         assert expected in classes
 
@@ -71,7 +79,9 @@ def test_ontology_declares_the_core_classes(onto: KnowledgeGraph) -> None:
 
 
 def test_every_cg_term_is_declared_as_a_class_or_property(onto: KnowledgeGraph) -> None:
-    rows = select(onto, """
+    rows = select(
+        onto,
+        """
         SELECT DISTINCT ?term WHERE {
           ?term ?p ?o
           FILTER(STRSTARTS(STR(?term), STR(cg:)))
@@ -80,33 +90,42 @@ def test_every_cg_term_is_declared_as_a_class_or_property(onto: KnowledgeGraph) 
                            owl:AnnotationProperty rdf:Property }
             ?term a ?kind
           }
-        } ORDER BY ?term""")
+        } ORDER BY ?term""",
+    )
     assert rows == [], "cg: terms described but not declared:" + offenders(rows)
 
 
 def test_every_cg_term_used_anywhere_is_declared_in_the_ontology(kg: KnowledgeGraph) -> None:
     """A misspelt cg: property or class in a vocabulary, reference or data file is caught."""
-    rows = select(kg, f"""
+    rows = select(
+        kg,
+        f"""
         SELECT DISTINCT ?term WHERE {{
           {{ ?s ?term ?o }} UNION {{ ?s a ?term }}
           FILTER(STRSTARTS(STR(?term), STR(cg:)))
           FILTER NOT EXISTS {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?term a ?kind }} }}
-        }} ORDER BY ?term""")
+        }} ORDER BY ?term""",
+    )
     assert rows == [], "cg: terms used but not declared in the ontology:" + offenders(rows)
 
 
 def test_every_cg_class_and_property_has_one_english_label(onto: KnowledgeGraph) -> None:
-    rows = select(onto, """
+    rows = select(
+        onto,
+        """
         SELECT ?term (COUNT(DISTINCT ?label) AS ?n) WHERE {
           ?term a ?kind
           FILTER(STRSTARTS(STR(?term), STR(cg:)))
           OPTIONAL { ?term rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "en")) }
-        } GROUP BY ?term HAVING (COUNT(DISTINCT ?label) != 1) ORDER BY ?term""")
+        } GROUP BY ?term HAVING (COUNT(DISTINCT ?label) != 1) ORDER BY ?term""",
+    )
     assert rows == [], "cg: terms without exactly one rdfs:label@en:" + offenders(rows)
 
 
 def test_every_cg_class_and_property_has_a_definition(onto: KnowledgeGraph) -> None:
-    rows = select(onto, """
+    rows = select(
+        onto,
+        """
         SELECT DISTINCT ?term WHERE {
           ?term a ?kind
           FILTER(STRSTARTS(STR(?term), STR(cg:)))
@@ -114,7 +133,8 @@ def test_every_cg_class_and_property_has_a_definition(onto: KnowledgeGraph) -> N
             ?term skos:definition ?d
             FILTER(LANGMATCHES(LANG(?d), "en") && STRLEN(STR(?d)) >= 20)
           }
-        } ORDER BY ?term""")
+        } ORDER BY ?term""",
+    )
     assert rows == [], "cg: terms without a skos:definition@en:" + offenders(rows)
 
 
@@ -128,11 +148,14 @@ def test_the_qc_query_finds_an_undefined_term() -> None:
         format=ox.RdfFormat.TURTLE,
         to_graph=ox.NamedNode(ONTOLOGY_GRAPH),
     )
-    rows = select(KnowledgeGraph(store), """
+    rows = select(
+        KnowledgeGraph(store),
+        """
         SELECT DISTINCT ?term WHERE {
           ?term a ?kind FILTER(STRSTARTS(STR(?term), STR(cg:)))
           FILTER NOT EXISTS { ?term skos:definition ?d }
-        }""")
+        }""",
+    )
     assert rows == [(CG + "Undefined",)]
 
 
@@ -140,24 +163,30 @@ def test_the_qc_query_finds_an_undefined_term() -> None:
 
 
 def test_every_object_property_has_a_range(onto: KnowledgeGraph) -> None:
-    rows = select(onto, """
+    rows = select(
+        onto,
+        """
         SELECT ?p WHERE {
           ?p a owl:ObjectProperty FILTER(STRSTARTS(STR(?p), STR(cg:)))
           FILTER NOT EXISTS { ?p rdfs:range ?r }
-        } ORDER BY ?p""")
+        } ORDER BY ?p""",
+    )
     assert rows == [], "object properties without rdfs:range:" + offenders(rows)
 
 
 def test_every_property_has_a_domain_or_a_range(onto: KnowledgeGraph) -> None:
     from clustergraph.namespaces import compact
 
-    rows = select(onto, """
+    rows = select(
+        onto,
+        """
         SELECT ?p WHERE {
           VALUES ?kind { owl:ObjectProperty owl:DatatypeProperty rdf:Property }
           ?p a ?kind FILTER(STRSTARTS(STR(?p), STR(cg:)))
           FILTER NOT EXISTS { ?p rdfs:domain ?d }
           FILTER NOT EXISTS { ?p rdfs:range ?r }
-        } ORDER BY ?p""")
+        } ORDER BY ?p""",
+    )
     missing = {compact(p) for (p,) in rows}
     # the exemptions are real properties that indeed have neither (the list does not rot)
     assert missing & NO_DOMAIN_OR_RANGE == NO_DOMAIN_OR_RANGE
@@ -165,21 +194,27 @@ def test_every_property_has_a_domain_or_a_range(onto: KnowledgeGraph) -> None:
 
 
 def test_cg_domains_and_ranges_are_declared_classes(onto: KnowledgeGraph) -> None:
-    rows = select(onto, """
+    rows = select(
+        onto,
+        """
         SELECT ?p ?c WHERE {
           ?p rdfs:domain|rdfs:range ?c
           FILTER(STRSTARTS(STR(?c), STR(cg:)))
           FILTER NOT EXISTS { ?c a owl:Class }
-        } ORDER BY ?p""")
+        } ORDER BY ?p""",
+    )
     assert rows == [], "domain or range is an undeclared cg: class:" + offenders(rows)
 
 
 def test_datatype_properties_have_datatype_ranges(onto: KnowledgeGraph) -> None:
-    rows = select(onto, """
+    rows = select(
+        onto,
+        """
         SELECT ?p ?r WHERE {
           ?p a owl:DatatypeProperty ; rdfs:range ?r
           FILTER(!STRSTARTS(STR(?r), STR(xsd:)) && ?r NOT IN (rdfs:Literal, rdf:langString))
-        } ORDER BY ?p""")
+        } ORDER BY ?p""",
+    )
     assert rows == [], "datatype properties with a non-datatype range:" + offenders(rows)
 
 
@@ -225,12 +260,15 @@ def test_owl_rl_check_reports_an_inconsistency() -> None:
     """The check above can fail: disjoint classes with a common member are reported."""
     import rdflib
 
-    g = rdflib.Graph().parse(data="""
+    g = rdflib.Graph().parse(
+        data="""
         @prefix owl: <http://www.w3.org/2002/07/owl#> .
         @prefix : <urn:x:> .
         :A a owl:Class ; owl:disjointWith :B .
         :B a owl:Class .
-        :x a :A , :B .""", format="turtle")
+        :x a :A , :B .""",
+        format="turtle",
+    )
     assert owlrl_inconsistencies(g) == [
         "Disjoint classes urn:x:A and urn:x:B have a common individual urn:x:x"
     ]
@@ -239,19 +277,29 @@ def test_owl_rl_check_reports_an_inconsistency() -> None:
 def test_ontology_uses_no_construct_outside_owl2_rl(onto: KnowledgeGraph) -> None:
     from clustergraph.namespaces import compact
 
-    used = {compact(t) for row in select(onto, """
-        SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } }""") for t in row}
+    used = {
+        compact(t)
+        for row in select(
+            onto,
+            """
+        SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } }""",
+        )
+        for t in row
+    }
     assert used & NOT_RL == set()
 
 
 def test_superclass_expressions_stay_in_owl2_rl(onto: KnowledgeGraph) -> None:
     """In OWL 2 RL a superclass may not be an existential, a union or an enumeration."""
-    rows = select(onto, """
+    rows = select(
+        onto,
+        """
         SELECT ?c ?how WHERE {
           ?c rdfs:subClassOf|owl:equivalentClass ?sup FILTER(isBlank(?sup))
           ?sup ?how ?x
           FILTER(?how IN (owl:someValuesFrom, owl:unionOf, owl:oneOf))
-        } ORDER BY ?c""")
+        } ORDER BY ?c""",
+    )
     assert rows == [], "superclass expressions outside OWL 2 RL:" + offenders(rows)
 
 
@@ -260,9 +308,7 @@ def test_superclass_expressions_stay_in_owl2_rl(onto: KnowledgeGraph) -> None:
 
 def shipped_rdf_files() -> list[Path]:
     root = resources.bundle_root()
-    return sorted(
-        p for folder in ("ontology", "data") for p in (root / folder).rglob("*.ttl")
-    )
+    return sorted(p for folder in ("ontology", "data") for p in (root / folder).rglob("*.ttl"))
 
 
 def test_the_shipped_files_are_found() -> None:
@@ -275,7 +321,8 @@ def test_the_shipped_files_are_found() -> None:
 )
 def test_no_owl_imports(path: Path) -> None:
     imports = [
-        q for q in parse_file(path, ONTOLOGY_GRAPH)
+        q
+        for q in parse_file(path, ONTOLOGY_GRAPH)
         if q.predicate.value == "http://www.w3.org/2002/07/owl#imports"
     ]
     assert imports == [], f"{path.name} asks for owl:imports (nothing may be fetched)"

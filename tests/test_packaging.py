@@ -64,9 +64,7 @@ def test_wheel_contains_every_bundled_file(wheel: Path) -> None:
     expected = repo_bundle_files()
     assert "clustergraph/bundle/ontology/clustergraph.ttl" in expected
     assert "clustergraph/bundle/ontology/reference/nace-rev2.ttl" in expected
-    assert len([n for n in expected if "/vocabularies/" in n]) == len(
-        resources.vocabulary_files()
-    )
+    assert len([n for n in expected if "/vocabularies/" in n]) == len(resources.vocabulary_files())
     assert sorted(expected - names) == [], "files of the repository missing from the wheel"
 
 
@@ -101,16 +99,25 @@ def test_an_installed_package_uses_its_own_bundle() -> None:
 
 @pytest.mark.slow
 def test_console_script_starts(tmp_path: Path) -> None:
-    exe = Path(sys.executable).parent / ("clustergraph.exe" if sys.platform == "win32" else
-                                         "clustergraph")
+    exe = Path(sys.executable).parent / (
+        "clustergraph.exe" if sys.platform == "win32" else "clustergraph"
+    )
     assert exe.is_file(), f"no console script at {exe}"
-    done = subprocess.run([str(exe), "--version"], capture_output=True, text=True,
-                          cwd=tmp_path, check=False)
+    done = subprocess.run(
+        [str(exe), "--version"], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
     assert (done.returncode, done.stdout, done.stderr) == (
-        0, f"clustergraph, version {__version__}\n", ""
+        0,
+        f"clustergraph, version {__version__}\n",
+        "",
     )
     # works from any directory: the bundled ontology is found
-    done = subprocess.run([str(exe), "info", "--layers", "ontology"], capture_output=True,
-                          text=True, cwd=tmp_path, check=False)
+    done = subprocess.run(
+        [str(exe), "info", "--layers", "ontology"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "owl:Class" in done.stdout

@@ -16,19 +16,72 @@ REFERENCE = layer_graph("reference")
 #: The countries the Belgium factsheet names (partner countries, comparisons), in the codes
 #: the EU writes (EL for Greece, UK for the United Kingdom).
 FACTSHEET_COUNTRIES = [
-    "BE", "FR", "DE", "LT", "PL", "CZ", "PT", "SE", "ES", "IT", "EE", "DK", "HU", "TR",
-    "AT", "UK", "BG", "NL", "SK", "LV", "RO", "EL", "IE", "SI", "NO", "RS", "LU", "HR",
+    "BE",
+    "FR",
+    "DE",
+    "LT",
+    "PL",
+    "CZ",
+    "PT",
+    "SE",
+    "ES",
+    "IT",
+    "EE",
+    "DK",
+    "HU",
+    "TR",
+    "AT",
+    "UK",
+    "BG",
+    "NL",
+    "SK",
+    "LV",
+    "RO",
+    "EL",
+    "IE",
+    "SI",
+    "NO",
+    "RS",
+    "LU",
+    "HR",
 ]
 
 #: NACE Rev. 2 division codes: 01-99 except the numbers the classification leaves unused.
 NACE_DIVISIONS = {f"{n:02d}" for n in range(1, 100)} - {
-    "04", "34", "40", "44", "48", "54", "57", "67", "76", "83", "89"
+    "04",
+    "34",
+    "40",
+    "44",
+    "48",
+    "54",
+    "57",
+    "67",
+    "76",
+    "83",
+    "89",
 }
 NACE_SECTION_OF = {  # first and last division of each section
-    "A": (1, 3), "B": (5, 9), "C": (10, 33), "D": (35, 35), "E": (36, 39), "F": (41, 43),
-    "G": (45, 47), "H": (49, 53), "I": (55, 56), "J": (58, 63), "K": (64, 66), "L": (68, 68),
-    "M": (69, 75), "N": (77, 82), "O": (84, 84), "P": (85, 85), "Q": (86, 88), "R": (90, 93),
-    "S": (94, 96), "T": (97, 98), "U": (99, 99),
+    "A": (1, 3),
+    "B": (5, 9),
+    "C": (10, 33),
+    "D": (35, 35),
+    "E": (36, 39),
+    "F": (41, 43),
+    "G": (45, 47),
+    "H": (49, 53),
+    "I": (55, 56),
+    "J": (58, 63),
+    "K": (64, 66),
+    "L": (68, 68),
+    "M": (69, 75),
+    "N": (77, 82),
+    "O": (84, 84),
+    "P": (85, 85),
+    "Q": (86, 88),
+    "R": (90, 93),
+    "S": (94, 96),
+    "T": (97, 98),
+    "U": (99, 99),
 }
 
 
@@ -45,62 +98,83 @@ def offenders(rows: list[tuple]) -> str:
 
 
 def test_the_graphs_hold_concepts(vocab: KnowledgeGraph) -> None:
-    rows = select(vocab, """
+    rows = select(
+        vocab,
+        """
         SELECT ?g (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?c a skos:Concept } }
-        GROUP BY ?g ORDER BY ?g""")
+        GROUP BY ?g ORDER BY ?g""",
+    )
     counts = dict(rows)
     assert counts[VOCABULARIES] >= 140
     assert counts[REFERENCE] >= 88 + 21 + 28
 
 
 def test_every_concept_is_in_exactly_one_scheme(vocab: KnowledgeGraph) -> None:
-    rows = select(vocab, """
+    rows = select(
+        vocab,
+        """
         SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {
           ?c a skos:Concept OPTIONAL { ?c skos:inScheme ?s }
-        } GROUP BY ?c HAVING (COUNT(DISTINCT ?s) != 1) ORDER BY ?c""")
+        } GROUP BY ?c HAVING (COUNT(DISTINCT ?s) != 1) ORDER BY ?c""",
+    )
     assert rows == [], "concepts not in exactly one scheme:" + offenders(rows)
 
 
 def test_every_scheme_of_a_concept_is_declared(vocab: KnowledgeGraph) -> None:
-    rows = select(vocab, """
+    rows = select(
+        vocab,
+        """
         SELECT DISTINCT ?s WHERE {
           ?c skos:inScheme ?s FILTER NOT EXISTS { ?s a skos:ConceptScheme }
-        } ORDER BY ?s""")
+        } ORDER BY ?s""",
+    )
     assert rows == [], "skos:inScheme points at undeclared schemes:" + offenders(rows)
 
 
 def test_every_concept_has_exactly_one_english_preflabel(vocab: KnowledgeGraph) -> None:
-    rows = select(vocab, """
+    rows = select(
+        vocab,
+        """
         SELECT ?c (COUNT(DISTINCT ?l) AS ?n) WHERE {
           ?c a skos:Concept
           OPTIONAL { ?c skos:prefLabel ?l FILTER(LANG(?l) = "en") }
-        } GROUP BY ?c HAVING (COUNT(DISTINCT ?l) != 1) ORDER BY ?c""")
+        } GROUP BY ?c HAVING (COUNT(DISTINCT ?l) != 1) ORDER BY ?c""",
+    )
     assert rows == [], "concepts without exactly one skos:prefLabel@en:" + offenders(rows)
 
 
 def test_every_cg_concept_has_a_definition(vocab: KnowledgeGraph) -> None:
-    rows = select(vocab, f"""
+    rows = select(
+        vocab,
+        f"""
         SELECT ?c WHERE {{
           GRAPH <{VOCABULARIES}> {{ ?c a skos:Concept }}
           FILTER NOT EXISTS {{ ?c skos:definition ?d FILTER(LANG(?d) = "en") }}
-        }} ORDER BY ?c""")
+        }} ORDER BY ?c""",
+    )
     assert rows == [], "vocabulary concepts without skos:definition@en:" + offenders(rows)
 
 
 def test_every_reference_concept_has_a_notation(vocab: KnowledgeGraph) -> None:
-    rows = select(vocab, f"""
+    rows = select(
+        vocab,
+        f"""
         SELECT ?c WHERE {{
           GRAPH <{REFERENCE}> {{ ?c a skos:Concept }}
           FILTER NOT EXISTS {{ ?c skos:notation ?n }}
-        }} ORDER BY ?c""")
+        }} ORDER BY ?c""",
+    )
     assert rows == [], "reference concepts without skos:notation:" + offenders(rows)
 
 
 def test_notations_are_unique_within_a_scheme(vocab: KnowledgeGraph) -> None:
-    rows = select(vocab, """
+    rows = select(
+        vocab,
+        """
         SELECT ?s ?n (COUNT(DISTINCT ?c) AS ?k) WHERE {
           ?c skos:inScheme ?s ; skos:notation ?n
-        } GROUP BY ?s ?n HAVING (COUNT(DISTINCT ?c) > 1) ORDER BY ?s ?n""")
+        } GROUP BY ?s ?n HAVING (COUNT(DISTINCT ?c) > 1) ORDER BY ?s ?n""",
+    )
     assert rows == [], "notations used twice in a scheme:" + offenders(rows)
 
 
@@ -108,32 +182,41 @@ def test_notations_are_unique_within_a_scheme(vocab: KnowledgeGraph) -> None:
 
 
 def test_every_cg_scheme_has_a_label_and_a_top_concept(vocab: KnowledgeGraph) -> None:
-    rows = select(vocab, f"""
+    rows = select(
+        vocab,
+        f"""
         SELECT ?s WHERE {{
           GRAPH <{VOCABULARIES}> {{ ?s a skos:ConceptScheme }}
           FILTER(NOT EXISTS {{ ?s skos:prefLabel ?l FILTER(LANG(?l) = "en") }}
               || NOT EXISTS {{ {{ ?s skos:hasTopConcept ?t }}
                                UNION {{ ?t skos:topConceptOf ?s }} }})
-        }} ORDER BY ?s""")
+        }} ORDER BY ?s""",
+    )
     assert rows == [], "schemes without prefLabel@en or top concept:" + offenders(rows)
 
 
 def test_top_concepts_have_no_broader_concept(vocab: KnowledgeGraph) -> None:
-    rows = select(vocab, """
+    rows = select(
+        vocab,
+        """
         SELECT ?t ?b WHERE {
           { ?s skos:hasTopConcept ?t } UNION { ?t skos:topConceptOf ?s }
           ?t skos:broader ?b
-        } ORDER BY ?t""")
+        } ORDER BY ?t""",
+    )
     assert rows == [], "top concepts with a broader concept:" + offenders(rows)
 
 
 def test_broader_links_stay_within_a_scheme(vocab: KnowledgeGraph) -> None:
-    rows = select(vocab, """
+    rows = select(
+        vocab,
+        """
         SELECT ?c ?b WHERE {
           { ?c skos:broader ?b } UNION { ?b skos:narrower ?c }
           ?c skos:inScheme ?s
           FILTER NOT EXISTS { ?b skos:inScheme ?s }
-        } ORDER BY ?c""")
+        } ORDER BY ?c""",
+    )
     assert rows == [], "skos:broader leaving its scheme:" + offenders(rows)
 
 
@@ -143,9 +226,9 @@ def test_every_cg_vocabulary_file_holds_one_scheme() -> None:
 
     for path in vocabulary_files():
         schemes = {
-            q.subject.value for q in parse_file(path, VOCABULARIES)
-            if q.predicate.value.endswith("#type")
-            and q.object.value.endswith("core#ConceptScheme")
+            q.subject.value
+            for q in parse_file(path, VOCABULARIES)
+            if q.predicate.value.endswith("#type") and q.object.value.endswith("core#ConceptScheme")
         }
         assert schemes == {f"https://w3id.org/clustergraph/vocab/{path.stem}"}, path.name
 
@@ -154,21 +237,27 @@ def test_every_cg_vocabulary_file_holds_one_scheme() -> None:
 
 
 def test_four_state_of_play_criteria(vocab: KnowledgeGraph) -> None:
-    rows = select(vocab, """
+    rows = select(
+        vocab,
+        """
         SELECT ?label WHERE {
           ?c skos:inScheme cgv:state-of-play-criterion ; skos:prefLabel ?label
-        } ORDER BY ?label""")
+        } ORDER BY ?label""",
+    )
     assert len(rows) == 4
     assert ("Policy scope",) in rows
 
 
 def test_four_ranked_levels_per_criterion(vocab: KnowledgeGraph) -> None:
-    rows = select(vocab, """
+    rows = select(
+        vocab,
+        """
         SELECT ?criterion ?rank WHERE {
           ?criterion skos:inScheme cgv:state-of-play-criterion .
           ?level cg:levelOf ?criterion ; cg:levelRank ?rank ;
                  skos:inScheme cgv:state-of-play-level .
-        } ORDER BY ?criterion ?rank""")
+        } ORDER BY ?criterion ?rank""",
+    )
     ranks: dict[str, list[int]] = {}
     for criterion, rank in rows:
         ranks.setdefault(criterion, []).append(rank)
@@ -177,11 +266,14 @@ def test_four_ranked_levels_per_criterion(vocab: KnowledgeGraph) -> None:
 
 
 def test_every_level_belongs_to_one_criterion_with_one_rank(vocab: KnowledgeGraph) -> None:
-    rows = select(vocab, """
+    rows = select(
+        vocab,
+        """
         SELECT ?level (COUNT(DISTINCT ?c) AS ?nc) (COUNT(DISTINCT ?r) AS ?nr) WHERE {
           ?level skos:inScheme cgv:state-of-play-level
           OPTIONAL { ?level cg:levelOf ?c } OPTIONAL { ?level cg:levelRank ?r }
-        } GROUP BY ?level ORDER BY ?level""")
+        } GROUP BY ?level ORDER BY ?level""",
+    )
     assert len(rows) == 16
     assert [r for r in rows if r[1:] != (1, 1)] == []
 
@@ -190,15 +282,26 @@ def test_every_level_belongs_to_one_criterion_with_one_rank(vocab: KnowledgeGrap
 
 
 def test_the_fourteen_industrial_ecosystems(vocab: KnowledgeGraph) -> None:
-    rows = select(vocab, """
+    rows = select(
+        vocab,
+        """
         SELECT ?notation ?label WHERE {
           ?e a cg:IndustrialEcosystem ; skos:inScheme cgv:industrial-ecosystem ;
              skos:notation ?notation ; skos:prefLabel ?label
-        } ORDER BY ?notation""")
+        } ORDER BY ?notation""",
+    )
     assert [n for n, _ in rows] == [f"ECO{i:02d}" for i in range(1, 15)]
     labels = {label for _, label in rows}
-    for name in ("Aerospace & Defence", "Agri-food", "Digital", "Health", "Tourism",
-                 "Mobility-Transport-Automotive", "Renewable Energy", "Textile"):
+    for name in (
+        "Aerospace & Defence",
+        "Agri-food",
+        "Digital",
+        "Health",
+        "Tourism",
+        "Mobility-Transport-Automotive",
+        "Renewable Energy",
+        "Textile",
+    ):
         assert name in labels
 
 
@@ -217,12 +320,15 @@ def test_nace_has_21_sections_and_88_divisions(vocab: KnowledgeGraph) -> None:
 
 
 def test_nace_divisions_sit_under_their_section(vocab: KnowledgeGraph) -> None:
-    rows = select(vocab, """
+    rows = select(
+        vocab,
+        """
         SELECT ?div ?sec ?code WHERE {
           ?d skos:inScheme nace:nace2 ; skos:notation ?div ; skos:broader ?s .
           ?s skos:notation ?sec .
           OPTIONAL { ?d cg:sectionDivisionCode ?code }
-        } ORDER BY ?div""")
+        } ORDER BY ?div""",
+    )
     assert len(rows) == 88
     for div, sec, code in rows:
         first, last = NACE_SECTION_OF[sec]
@@ -234,8 +340,11 @@ def test_nace_divisions_sit_under_their_section(vocab: KnowledgeGraph) -> None:
 
 
 def test_the_factsheet_countries_resolve_by_eu_code(vocab: KnowledgeGraph) -> None:
-    rows = select(vocab, """
-        SELECT ?code ?country WHERE { ?country a cg:Country ; cg:euCountryCode ?code }""")
+    rows = select(
+        vocab,
+        """
+        SELECT ?code ?country WHERE { ?country a cg:Country ; cg:euCountryCode ?code }""",
+    )
     by_code: dict[str, list[str]] = {}
     for code, country in rows:
         by_code.setdefault(code, []).append(country.rsplit("/", 1)[-1])
@@ -251,25 +360,34 @@ def test_the_factsheet_countries_resolve_by_eu_code(vocab: KnowledgeGraph) -> No
 def test_iso_codes_differ_from_eu_codes_only_for_greece_and_the_uk(
     vocab: KnowledgeGraph,
 ) -> None:
-    rows = select(vocab, """
+    rows = select(
+        vocab,
+        """
         SELECT ?eu ?iso WHERE {
           ?country a cg:Country ; cg:euCountryCode ?eu ; cg:isoAlpha2 ?iso FILTER(?eu != ?iso)
-        } ORDER BY ?eu""")
+        } ORDER BY ?eu""",
+    )
     assert rows == [("EL", "GR"), ("UK", "GB")]
 
 
 def test_every_country_has_one_eu_code(vocab: KnowledgeGraph) -> None:
-    rows = select(vocab, """
+    rows = select(
+        vocab,
+        """
         SELECT ?country (COUNT(DISTINCT ?code) AS ?n) WHERE {
           ?country a cg:Country OPTIONAL { ?country cg:euCountryCode ?code }
-        } GROUP BY ?country HAVING (COUNT(DISTINCT ?code) != 1) ORDER BY ?country""")
+        } GROUP BY ?country HAVING (COUNT(DISTINCT ?code) != 1) ORDER BY ?country""",
+    )
     assert rows == [], "countries without exactly one cg:euCountryCode:" + offenders(rows)
 
 
 def test_belgian_nuts1_regions(vocab: KnowledgeGraph) -> None:
-    rows = select(vocab, """
+    rows = select(
+        vocab,
+        """
         SELECT ?code ?parent ?level WHERE {
           ?r a cg:Region ; skos:notation ?code ; skos:broader ?p ; cg:nutsLevel ?level .
           ?p skos:notation ?parent FILTER(STRSTARTS(?code, "BE"))
-        } ORDER BY ?code""")
+        } ORDER BY ?code""",
+    )
     assert rows == [("BE1", "BE", 1), ("BE2", "BE", 1), ("BE3", "BE", 1)]
