@@ -111,7 +111,8 @@ class KnowledgeGraph:
         ):
             layer = row["g"].value.removeprefix(layer_graph("")).split("/")[0]
             counts[layer] = counts.get(layer, 0) + int(row["n"].value)
-        return counts
+        order = {layer: i for i, layer in enumerate(LAYERS)}
+        return dict(sorted(counts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
 
     def __len__(self) -> int:
         return len(self.store)
