@@ -32,9 +32,13 @@ def select(kg: KnowledgeGraph, query: str, **bindings) -> list[tuple]:
 
     from clustergraph.namespaces import sparql_prefixes
 
-    subs = {ox.Variable(k): v for k, v in bindings.items()}
-    res = kg.store.query(sparql_prefixes() + query, use_default_graph_as_union=True,
-                         substitutions=subs or None)
+    if bindings:  # a VALUES block opening the WHERE clause; Oxigraph serialises the terms
+        names = " ".join(f"?{k}" for k in bindings)
+        terms = " ".join(str(v) for v in bindings.values())
+        head, sep, body = query.partition("WHERE {")
+        assert sep, "select() with bindings needs a 'WHERE {' clause"
+        query = f"{head}WHERE {{ VALUES ({names}) {{ ({terms}) }} {body}"
+    res = kg.store.query(sparql_prefixes() + query, use_default_graph_as_union=True)
     names = [v.value for v in res.variables]
     rows = []
     for sol in res:
