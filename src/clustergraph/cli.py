@@ -50,6 +50,16 @@ def main() -> None:
     """
 
 
+def _add_query_commands() -> None:
+    """``clustergraph query list|show|run`` (saved SPARQL queries) live in query_cli."""
+    from .query_cli import query
+
+    main.add_command(query)
+
+
+_add_query_commands()
+
+
 def layers_option(default: str = "all") -> Any:
     """The shared ``--layers`` option: a comma-separated subset of the graph's layers."""
     from .resources import LAYERS

@@ -1,0 +1,352 @@
+"""Running SPARQL queries, saved (``queries/*.rq``) or ad hoc, on the in-memory Oxigraph
+store or on a remote SPARQL 1.1 Protocol endpoint.
+
+Parameters are bound as typed RDF terms, never pasted into the query text: locally through
+Oxigraph's ``substitutions`` (the equivalent of rdflib's ``initBindings``), remotely through
+a ``VALUES`` block opening the query's ``WHERE`` group, written from the terms' N-Triples
+form. A query that would reach outside (``SERVICE``, ``LOAD``, ``FROM``/``FROM NAMED``) or
+change data (any SPARQL Update) is refused before it runs; the check reads the query's tokens,
+so keywords inside strings, IRIs and comments do not count.
+
+Only pyoxigraph is imported here (no rdflib, no pySHACL), so that ``clustergraph query``
+starts fast. The network is contacted only when an ``endpoint`` is given.
+
+>>> from clustergraph.store import load
+>>> result = run(saved_query("policy-overview"), kg=load())          # doctest: +SKIP
+>>> result.variables[:2]                                              # doctest: +SKIP
+['policy', 'policyName']
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+import pyoxigraph as ox
+
+from . import __version__
+from .catalog import SavedQuery, saved_query
+from .errors import EndpointError, InputError, QueryTimeout, RefusedError, UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .store import KnowledgeGraph
+
+__all__ = ["QueryResult", "check_query", "run", "run_text", "saved_query", "with_values"]
+
+DEFAULT_TIMEOUT = 30.0
+T = TypeVar("T")
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+# One scanner for the query text: comments, strings and IRIs are tokens of their own, so
+# that a keyword inside them is never mistaken for one.
+_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+               |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
+  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<pname>(?:[A-Za-z_][\w\-.]*)?:(?:[\w\-.:%]|\\.)*)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<number>[0-9][0-9.eE+\-]*)
+  | (?P<open>\{) | (?P<close>\}) | (?P<lparen>\() | (?P<rparen>\))
+  | (?P<space>\s+)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+_OUTSIDE = {"SERVICE", "LOAD", "FROM"}
+_UPDATE = {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH",
+           "USING"}
+_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    start: int
+
+
+def tokens(text: str) -> list[Token]:
+    """The query's tokens, without whitespace."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "other"
+        if kind != "space":
+            out.append(Token(kind, m.group(), m.start()))
+    return out
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    """A query that passed :func:`check_query`: its form and where its WHERE group opens."""
+
+    text: str
+    form: str
+    where_open: int
+
+
+def check_query(text: str, name: str = "query") -> CheckedQuery:
+    """Refuse what reaches outside or changes data; accept SELECT and ASK only."""
+    toks = tokens(text)
+    words = [t.text.upper() for t in toks if t.kind == "word"]
+    for word in words:
+        if word in _OUTSIDE:
+            raise RefusedError(
+                f"{name}: {word} would make the query reach outside the loaded graph; refused"
+            )
+        if word in _UPDATE:
+            raise RefusedError(f"{name}: {word} is SPARQL Update, which changes data; refused")
+    form = next((w for w in words if w in _FORMS), None)
+    if form not in ("SELECT", "ASK"):
+        raise UsageError(
+            f"{name}: only SELECT and ASK queries can be run (this one is "
+            f"{form or 'not a query'})"
+        )
+    depth = parens = 0
+    after_where = False
+    for t in toks:
+        if t.kind == "lparen":
+            parens += 1
+        elif t.kind == "rparen":
+            parens -= 1
+        elif t.kind == "word" and t.text.upper() == "WHERE" and depth == 0 and parens == 0:
+            after_where = True
+        elif t.kind == "open":
+            if depth == 0 and (after_where or parens == 0):
+                return CheckedQuery(text, form, t.start)
+            depth += 1
+        elif t.kind == "close":
+            depth -= 1
+    raise InputError(f"{name}: the query has no WHERE group")
+
+
+def with_values(checked: CheckedQuery, bindings: Mapping[str, Term]) -> str:
+    """The query text with a ``VALUES`` block opening its WHERE group (for endpoints).
+
+    The terms are written in their N-Triples form (quotes, backslashes and line breaks
+    escaped), so a value is always one RDF term whatever characters it holds.
+    """
+    if not bindings:
+        return checked.text
+    names = " ".join(f"?{n}" for n in bindings)
+    values = " ".join(str(t) for t in bindings.values())
+    i = checked.where_open + 1
+    return f"{checked.text[:i]} VALUES ({names}) {{ ({values}) }}{checked.text[i:]}"
+
+
+@dataclass
+class QueryResult:
+    """The rows of a SELECT (``None`` where unbound) or the answer of an ASK."""
+
+    variables: list[str]
+    rows: list[tuple[Term | None, ...]]
+    boolean: bool | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def iris(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for row in self.rows:
+            for t in row:
+                if isinstance(t, ox.NamedNode):
+                    seen.setdefault(t.value)
+        return list(seen)
+
+
+def _from_oxigraph(res: ox.QuerySolutions | ox.QueryBoolean) -> QueryResult:
+    if isinstance(res, ox.QueryBoolean):
+        return QueryResult([], [], bool(res))
+    variables = [v.value for v in res.variables]
+    rows = [tuple(sol[v] for v in variables) for sol in res]
+    return _renumber_blank_nodes(QueryResult(variables, rows))
+
+
+def _renumber_blank_nodes(result: QueryResult) -> QueryResult:
+    """Blank nodes as b0, b1, ... in order of appearance: the same output locally and from
+    an endpoint, which names them its own way."""
+    names: dict[str, ox.BlankNode] = {}
+
+    def rename(t: Term | None) -> Term | None:
+        if isinstance(t, ox.BlankNode):
+            return names.setdefault(t.value, ox.BlankNode(f"b{len(names)}"))
+        return t
+
+    result.rows = [tuple(rename(t) for t in row) for row in result.rows]
+    return result
+
+
+# --------------------------------------------------------------------------- labels
+
+LABEL_PROPERTIES = (
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://purl.org/dc/terms/title",
+)
+
+
+def _label_query(iris: list[str]) -> str:
+    values = " ".join(str(ox.NamedNode(i)) for i in iris)
+    props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
+    return (
+        "SELECT ?iri ?p ?label WHERE { "
+        f"VALUES ?iri {{ {values} }} VALUES ?p {{ {props} }} "
+        "?iri ?p ?label FILTER(isLiteral(?label)) }"
+    )
+
+
+def _best_labels(result: QueryResult) -> dict[str, str]:
+    """Per IRI the label to show: English first, then untagged, then any; rdfs:label,
+    skos:prefLabel, dct:title in that order; then the smallest, for determinism."""
+    best: dict[str, tuple[tuple[int, int, str], str]] = {}
+    for iri, prop, label in result.rows:
+        if not isinstance(label, ox.Literal) or iri is None or prop is None:
+            continue
+        lang = (label.language or "").lower()
+        lang_rank = 0 if lang == "en" else 1 if lang.startswith("en-") else 2 if not lang else 3
+        key = (lang_rank, LABEL_PROPERTIES.index(prop.value), label.value)
+        if iri.value not in best or key < best[iri.value][0]:
+            best[iri.value] = (key, label.value)
+    return {iri: v for iri, (_, v) in best.items()}
+
+
+# --------------------------------------------------------------------------- running
+
+
+def _within(timeout: float, work: Callable[[], T], what: str) -> T:
+    """Run ``work`` with a time limit. Oxigraph does not check for interruption while it
+    evaluates, so the work runs in a daemon thread: past the limit, its result is dropped
+    (never shown in part) and the thread ends with the process."""
+    if not timeout > 0:
+        raise UsageError(f"--timeout must be a positive number of seconds (got {timeout})")
+    box: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, name="clustergraph-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise QueryTimeout(f"{what} ran past the {timeout:g} s timeout; stopped, no result")
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["value"]  # type: ignore[return-value]
+
+
+def _local(kg: KnowledgeGraph, text: str, name: str,
+           substitutions: Mapping[str, Term] | None = None) -> QueryResult:
+    subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
+    try:
+        res = kg.store.query(text, use_default_graph_as_union=True, substitutions=subs or None)
+        return _from_oxigraph(res)
+    except SyntaxError as exc:
+        raise InputError(f"{name}: {' '.join(str(exc).split())}") from None
+    except RuntimeError as exc:  # e.g. a parameter that is not projected
+        raise InputError(f"{name}: {exc}") from None
+
+
+def _remote(endpoint: str, text: str, name: str, timeout: float) -> QueryResult:
+    body = urllib.parse.urlencode({"query": text}).encode("utf-8")
+    request = urllib.request.Request(
+        endpoint,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+            "Accept": "application/sparql-results+json",
+            "User-Agent": f"clustergraph/{__version__}",
+        },
+    )
+    host = urllib.parse.urlsplit(endpoint).hostname or ""
+    handlers = [urllib.request.ProxyHandler({})] if host in ("127.0.0.1", "localhost", "::1") \
+        else []
+    opener = urllib.request.build_opener(*handlers)
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            data = response.read()
+    except urllib.error.HTTPError as exc:
+        detail = " ".join(exc.read(500).decode("utf-8", "replace").split())
+        raise EndpointError(
+            f"{endpoint} answered {exc.code} {exc.reason} to {name}: {detail}"[:400]
+        ) from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise EndpointError(f"{endpoint} could not be reached: {reason}") from None
+    try:
+        res = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        return _from_oxigraph(res)
+    except (SyntaxError, ValueError) as exc:
+        raise EndpointError(
+            f"{endpoint} did not answer {name} with SPARQL JSON results: {exc}"
+        ) from None
+
+
+def check_endpoint(endpoint: str) -> str:
+    parts = urllib.parse.urlsplit(endpoint)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"--endpoint must be an http(s) URL (got {endpoint!r})")
+    return endpoint
+
+
+def run(
+    query: SavedQuery,
+    params: Mapping[str, object] | None = None,
+    *,
+    kg: KnowledgeGraph | None = None,
+    endpoint: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    labels: bool = False,
+) -> QueryResult:
+    """Run ``query`` with ``params`` (values as strings, Python values or RDF terms; the
+    defaults fill the rest) on ``kg`` or, if given, on ``endpoint``.
+
+    With ``labels``, ``result.labels`` maps every IRI in the rows to its label, looked up
+    where the query ran. Raises UsageError (bad parameter), RefusedError (outside access or
+    update), QueryTimeout, EndpointError, InputError (a query that does not parse).
+    """
+    checked = check_query(query.text, query.name)
+    bound = query.bind(params or {})
+    if endpoint is None and kg is None:
+        raise ValueError("run() needs a KnowledgeGraph or an endpoint")
+
+    if endpoint is not None:
+        check_endpoint(endpoint)
+        text = with_values(checked, bound)
+
+        def work() -> QueryResult:
+            result = _remote(endpoint, text, query.name, timeout)
+            if labels and result.iris():
+                label_rows = _remote(endpoint, _label_query(result.iris()), "labels", timeout)
+                result.labels = _best_labels(label_rows)
+            return result
+    else:
+        assert kg is not None
+
+        def work() -> QueryResult:
+            result = _local(kg, checked.text, query.name, bound)
+            if labels and result.iris():
+                result.labels = _best_labels(_local(kg, _label_query(result.iris()), "labels"))
+            return result
+
+    return _within(timeout, work, f"query {query.name!r}")
+
+
+def run_text(text: str, **kwargs: object) -> QueryResult:
+    """Run an ad-hoc query text (no parameters)."""
+    from pathlib import Path
+
+    from .catalog import parse_query
+
+    return run(parse_query("query", Path("<text>"), text), **kwargs)  # type: ignore[arg-type]

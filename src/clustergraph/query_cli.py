@@ -1,0 +1,119 @@
+"""``clustergraph query``: list, show and run the saved SPARQL queries (and ad-hoc ones).
+
+Registered on the main group in :mod:`clustergraph.cli`; its errors reach the main group,
+which prints them as one line with their exit code. Heavy work is imported inside the
+commands: ``query run`` loads pyoxigraph only (no rdflib, no pySHACL).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.group("query")
+def query() -> None:
+    """List, show and run the saved SPARQL queries (the analyst questions in queries/).
+
+    \b
+    Example:
+      clustergraph query list
+      clustergraph query show policy-overview
+      clustergraph query run policies-active-in-year --param year=2020
+    """
+
+
+@query.command("list")
+def list_() -> None:
+    """List the saved queries: name, summary and parameters.
+
+    \b
+    Example:
+      clustergraph query list
+    """
+    from .catalog import saved_queries
+
+    queries = saved_queries()
+    width = max((len(q.name) for q in queries), default=0)
+    for q in queries:
+        click.echo(f"{q.name:<{width}}  {q.summary}")
+        for p in q.params:
+            click.echo(f"{'':<{width}}    --param {p.describe()}")
+
+
+@query.command("show")
+@click.argument("name")
+def show(name: str) -> None:
+    """Show a saved query: its header (summary, description, parameters) and its text.
+
+    \b
+    Example:
+      clustergraph query show eu-priority-alignment
+    """
+    from .catalog import saved_query
+
+    click.echo(saved_query(name).text, nl=False)
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    from .errors import UsageError
+
+    out: dict[str, str] = {}
+    for item in values:
+        name, eq, value = item.partition("=")
+        if not eq or not name.strip():
+            raise UsageError(f"--param {item!r} must be NAME=VALUE")
+        if name.strip() in out:
+            raise UsageError(f"parameter {name.strip()!r} is given twice")
+        out[name.strip()] = value
+    return out
+
+
+@query.command("run")
+@click.argument("name", required=False)
+@click.option("--file", "file", type=click.Path(path_type=Path), metavar="FILE.rq",
+              help="Run the SPARQL query in this file instead of a saved one.")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter value (repeatable). IRIs as <http://...> or prefixed "
+                   "(country:BEL); years as 2023.")
+@click.option("--format", "-f", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "csv", "tsv", "json", "markdown"]),
+              help="table and markdown show labels; csv, tsv, json are the SPARQL formats.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, metavar="S",
+              help="Stop (exit 5, no output) if the query runs longer than S seconds.")
+@click.option("--endpoint", metavar="URL",
+              help="Run on this SPARQL 1.1 endpoint instead of the bundled graph.")
+def run_cmd(name: str | None, file: Path | None, params: tuple[str, ...], fmt: str,
+            timeout: float, endpoint: str | None) -> None:
+    """Run a saved query (NAME) or an ad-hoc one (--file) and print its results.
+
+    Locally the query runs over the whole bundled graph. Queries that reach outside
+    (SERVICE, LOAD, FROM) or change data are refused (exit 4); a query past --timeout
+    stops with exit 5; an endpoint that fails gives exit 6.
+
+    \b
+    Example:
+      clustergraph query run policy-overview
+      clustergraph query run policies-active-in-year --param year=2020 --format csv
+      clustergraph query run --file my-question.rq --format json
+      clustergraph query run policy-overview --endpoint http://127.0.0.1:7878/query
+    """
+    from .catalog import load_query, saved_query
+    from .errors import UsageError
+    from .query import run
+    from .render import render
+
+    if (name is None) == (file is None):
+        raise UsageError("give either a saved query NAME or --file FILE.rq")
+    q = load_query(file) if file is not None else saved_query(name or "")
+    values = _parse_params(params)
+    q.bind(values)  # a bad parameter fails before the graph is loaded
+    kg = None
+    if endpoint is None:
+        from .store import load
+
+        kg = load()
+    result = run(q, values, kg=kg, endpoint=endpoint, timeout=timeout,
+                 labels=fmt in ("table", "markdown"))
+    click.echo(render(result, fmt), nl=False)
