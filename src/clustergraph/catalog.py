@@ -29,7 +29,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError, UsageError
-from .namespaces import PREFIXES, compact
+from .namespaces import PREFIXES
 from .resources import BASE, query_files
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -160,7 +160,15 @@ class Parameter:
 
 
 def display_term(term: Term) -> str:
-    return compact(term.value) if isinstance(term, ox.NamedNode) else term.value
+    """A parameter value as it is written in a header or on the command line: IRIs as
+    prefixed names where a project prefix fits (``cgv:eu-priority/green-economy``)."""
+    if not isinstance(term, ox.NamedNode):
+        return term.value
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        local = term.value[len(ns):]
+        if term.value.startswith(ns) and local and expand_iri(f"{prefix}:{local}") == term.value:
+            return f"{prefix}:{local}"
+    return f"<{term.value}>"
 
 
 def _show(value: object) -> str:
