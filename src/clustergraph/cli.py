@@ -119,3 +119,71 @@ def info(layers: tuple[str, ...], files: tuple[str, ...]) -> None:
     width = max((len(c) for c, _, _ in s.schemes), default=0)
     for scheme, label, n in s.schemes:
         click.echo(f"  {scheme:<{width}} {n:>4}  {label}")
+
+
+EXPORT_FORMATS = ("turtle", "nt", "jsonld", "trig", "xml", "nquads")  # = export.FORMATS
+
+
+@main.command("export")
+@click.option("--format", "-f", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle",
+              show_default=True, help="RDF format; trig, nquads and jsonld keep named graphs.")
+@click.option("--output", "-o", required=True, metavar="PATH",
+              help="File to write (atomically), or - for stdout.")
+@layers_option()
+@click.option("--with-inferences", is_flag=True,
+              help="Add the OWL RL closure's new triples: as the graph graph/inferred (quad "
+              "formats) or as the file <stem>.inferred.<ext> (triple formats).")
+@click.option("--catalog-only", is_flag=True,
+              help="Write only the DCAT-AP 3 record (catalogue, dataset, distributions, VoID).")
+def export_command(fmt: str, output: str, layers: tuple[str, ...], with_inferences: bool,
+                   catalog_only: bool) -> None:
+    """Export the graph for linked-data portals, with its DCAT-AP 3 record.
+
+    Output is deterministic (sorted, stable prefixes and blank-node labels), parses
+    back to the same graph, and is written atomically: on an error the previous file
+    is left as it was (exit code 7). Inferred triples are never mixed into the
+    asserted ones.
+
+    \b
+    Example:
+      clustergraph export --format turtle --output clustergraph.ttl
+      clustergraph export --format trig --output clustergraph.trig --with-inferences
+      clustergraph export --format jsonld --output - --catalog-only
+    """
+    from .export import export
+    from .store import load
+
+    kg = load(layers)
+    result = export(kg, fmt, output, layers=layers, with_inferences=with_inferences,
+                    catalog_only=catalog_only)
+    for path in result.paths:
+        if path != "-":
+            click.echo(f"clustergraph: wrote {path}", err=True)
+    if result.paths != ["-"]:
+        inferred = f", {result.inferred} inferred" if with_inferences else ""
+        click.echo(f"clustergraph: {result.asserted} asserted triples{inferred}, "
+                   f"{len(result.graphs)} named graphs", err=True)
+
+
+@main.command("docs")
+@click.option("--output", "-o", required=True, metavar="DIR",
+              type=click.Path(file_okay=False, path_type=str),
+              help="Folder to write the HTML into (created if missing).")
+def docs_command(output: str) -> None:
+    """Write HTML documentation of the ontology and every concept scheme.
+
+    index.html documents every class (definition, hierarchy, properties, examples of
+    instances from the data) and property (domain, range, examples); schemes/*.html
+    list each concept scheme's concepts with notation, label and definition. Static
+    files, ready to publish.
+
+    \b
+    Example:
+      clustergraph docs --output site/
+    """
+    from .docs import write_docs
+    from .store import load
+
+    kg = load(("ontology", "vocabularies", "reference", "data"))
+    files = write_docs(kg, output)
+    click.echo(f"clustergraph: wrote {len(files)} pages to {output}")

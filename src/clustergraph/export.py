@@ -1,0 +1,542 @@
+"""Export the graph for linked-data portals: six RDF formats, deterministic and atomic.
+
+>>> from clustergraph.store import load
+>>> export(load(), "turtle", "clustergraph.ttl")            # doctest: +SKIP
+
+What an export guarantees:
+
+- **Deterministic**: the same input gives byte-identical output. Prefixes come from the
+  stable map (:data:`EXPORT_PREFIXES`, also shipped as ``ontology/context.jsonld``), triples
+  and subjects are sorted, and blank nodes (the data's ``rdf:List``\\ s) get labels computed
+  from their content (rdflib's canonical labelling, salted with the named graph), never from
+  load order or the clock.
+- **Round-trip**: each file parses back isomorphic to the loaded graph plus its DCAT-AP record.
+  Literals keep their lexical form as written in the sources (no normalisation).
+- **Atomic**: written to a temporary file beside the target, fsynced, then renamed over it; an
+  error or an interruption leaves an existing file untouched and no temporary file behind.
+  Everything is read into memory before writing, so exporting over one of its own inputs works.
+- **Layers apart**: the quad formats (TriG, N-Quads, JSON-LD) keep one named graph per layer
+  and per data folder, plus ``graph/catalog`` for the DCAT-AP record; the triple formats
+  (Turtle, N-Triples, RDF/XML) hold their union.
+- **Inferences only on request**: ``with_inferences`` adds the OWL RL closure's *new* triples
+  as the named graph ``graph/inferred`` (quad formats) or as a separate file
+  ``<stem>.inferred.<ext>`` (triple formats); the asserted export is the same with or without.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from .errors import OutputError, UsageError
+from .namespaces import PREFIXES
+from .resources import GRAPH_BASE, LAYERS, bundle_root
+
+if TYPE_CHECKING:  # pragma: no cover
+    import rdflib
+
+    from .store import KnowledgeGraph
+
+#: The named graph of the DCAT-AP record and of the inferred triples.
+CATALOG_GRAPH = GRAPH_BASE + "catalog"
+INFERRED_GRAPH = GRAPH_BASE + "inferred"
+
+#: Prefixes of an export: the project's stable map plus the two namespaces the DCAT-AP record
+#: needs that the data does not use. Never generated (no ``ns1:``), so that a prefix never
+#: changes its meaning between two exports.
+EXPORT_PREFIXES: dict[str, str] = dict(
+    sorted(
+        {
+            **PREFIXES,
+            "adms": "http://www.w3.org/ns/adms#",
+            "vcard": "http://www.w3.org/2006/vcard/ns#",
+        }.items()
+    )
+)
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+@dataclass(frozen=True)
+class Format:
+    """An export format: its name on the command line, file extension, IANA media type, EU
+    file-type code, and whether it keeps named graphs."""
+
+    name: str
+    extension: str
+    media_type: str
+    file_type: str
+    label: str
+    quads: bool
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("turtle", "ttl", "text/turtle", "RDF_TURTLE", "Turtle", False),
+        Format("nt", "nt", "application/n-triples", "RDF_N_TRIPLES", "N-Triples", False),
+        Format("jsonld", "jsonld", "application/ld+json", "JSON_LD", "JSON-LD", True),
+        Format("trig", "trig", "application/trig", "RDF_TRIG", "TriG", True),
+        Format("xml", "rdf", "application/rdf+xml", "RDF_XML", "RDF/XML", False),
+        Format("nquads", "nq", "application/n-quads", "RDF_N_QUADS", "N-Quads", True),
+    )
+}
+
+Triple = tuple[Any, Any, Any]  # rdflib (subject, predicate, object)
+
+
+@dataclass
+class ExportResult:
+    """What was written: the files (``-`` for stdout) and the triple counts."""
+
+    paths: list[str] = field(default_factory=list)
+    asserted: int = 0
+    inferred: int = 0
+    graphs: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# From the store to sorted, canonically labelled rdflib triples, graph by graph
+# ---------------------------------------------------------------------------------------------
+
+
+def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Any:
+    """The rdflib term equal to an Oxigraph term, keeping a literal's lexical form as is."""
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language, normalize=False)
+    dt = term.datatype.value
+    if dt == XSD_STRING:
+        return rdflib.Literal(term.value, normalize=False)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(dt), normalize=False)
+
+
+def oxigraph_term(term: Any) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The Oxigraph term equal to an rdflib term."""
+    import rdflib
+
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def sort_key(triple: Triple) -> tuple[str, str, str]:
+    return (triple[0].n3(), triple[1].n3(), triple[2].n3())
+
+
+def layer_of(graph: str) -> str:
+    return graph.removeprefix(GRAPH_BASE).split("/")[0]
+
+
+def asserted_graphs(kg: KnowledgeGraph, layers: Sequence[str] = LAYERS) -> dict[str, list[Triple]]:
+    """The store's named graphs of the given layers, as lists of rdflib triples (unsorted,
+    blank nodes as the store labelled them)."""
+    out: dict[str, list[Triple]] = {}
+    for gname in kg.graphs():
+        if layer_of(gname) not in layers:
+            continue
+        out[gname] = [
+            (rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object))
+            for q in kg.store.quads_for_pattern(None, None, None, ox.NamedNode(gname))
+        ]
+    return out
+
+
+def _canonical_bnode_labels(triples: list[Triple]) -> dict[Any, str]:
+    """Content-derived labels for the blank nodes of one graph (rdflib's canonical labelling,
+    the algorithm behind :func:`rdflib.compare.to_canonical_graph`)."""
+    import rdflib
+    from rdflib.compare import _TripleCanonicalizer
+
+    labels: dict[Any, str] = {}
+
+    class _Recorder(_TripleCanonicalizer):
+        def _canonicalize_bnodes(self, triple, bnode_labels):  # type: ignore[no-untyped-def]
+            labels.update(bnode_labels)
+            return super()._canonicalize_bnodes(triple, bnode_labels)
+
+    g = rdflib.Graph(store="SimpleMemory", bind_namespaces="none")
+    for t in triples:
+        if isinstance(t[0], rdflib.BNode) or isinstance(t[2], rdflib.BNode):
+            g.add(t)
+    if len(g):
+        for _ in _Recorder(g).canonical_triples():
+            pass
+    return labels
+
+
+def canonicalize(graphs: dict[str, list[Triple]]) -> tuple[dict[str, list[Triple]], dict]:
+    """Relabel blank nodes from their content, salted with the graph name (so that equal
+    structures in two graphs stay two nodes), and sort each graph's triples.
+
+    Returns the new graphs and the old-to-new blank-node map."""
+    import rdflib
+
+    mapping: dict[Any, Any] = {}
+    out: dict[str, list[Triple]] = {}
+    for gname in sorted(graphs):
+        triples = graphs[gname]
+        labels = _canonical_bnode_labels(triples)
+        seen: dict[str, Any] = {}
+        for node, label in labels.items():
+            digest = hashlib.sha256(f"{gname} {label}".encode()).hexdigest()
+            short = "b" + digest[:16]
+            new = short if short not in seen else "b" + digest
+            seen[new] = node
+            mapping[node] = rdflib.BNode(new)
+
+        def relabel(term: Any) -> Any:
+            return mapping.get(term, term) if isinstance(term, rdflib.BNode) else term
+
+        out[gname] = sorted({(relabel(s), p, relabel(o)) for s, p, o in triples}, key=sort_key)
+    return out, mapping
+
+
+def union(graphs: dict[str, list[Triple]]) -> list[Triple]:
+    return sorted({t for ts in graphs.values() for t in ts}, key=sort_key)
+
+
+# ---------------------------------------------------------------------------------------------
+# Inferences
+# ---------------------------------------------------------------------------------------------
+
+
+def inferred_triples(asserted: Iterable[Triple]) -> list[Triple]:
+    """The OWL RL closure (owlrl) of the asserted triples, minus the asserted triples and
+    the reflexive ``owl:sameAs`` statements the closure makes about every term."""
+    import owlrl
+    import rdflib
+
+    base = set(asserted)
+    g = rdflib.Graph(bind_namespaces="none")
+    for t in base:
+        g.add(t)
+    owlrl.DeductiveClosure(
+        owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
+    ).expand(g)
+    same_as = rdflib.URIRef("http://www.w3.org/2002/07/owl#sameAs")
+    new = {
+        t for t in g
+        if t not in base and not isinstance(t[0], rdflib.Literal)
+        # x owl:sameAs x holds for every term and says nothing: left out
+        and not (t[1] == same_as and t[0] == t[2])
+    }
+    return sorted(new, key=sort_key)
+
+
+# ---------------------------------------------------------------------------------------------
+# Serialisers: each takes {graph name: sorted triples} and returns bytes
+# ---------------------------------------------------------------------------------------------
+
+
+def _rdflib_graph(triples: Iterable[Triple]) -> rdflib.Graph:
+    """An rdflib graph that keeps insertion order (so serialisers that walk the store walk it
+    sorted) and knows only the stable prefixes."""
+    import rdflib
+
+    g = rdflib.Graph(store="SimpleMemory", bind_namespaces="none")
+    for prefix, ns in EXPORT_PREFIXES.items():
+        g.bind(prefix, rdflib.Namespace(ns), override=True, replace=True)
+    for t in triples:
+        g.add(t)
+    return g
+
+
+def _turtle_parts(triples: list[Triple]) -> tuple[list[str], str]:
+    """rdflib's Turtle of one graph, split into its prefix lines and its body."""
+    text = _rdflib_graph(triples).serialize(format="turtle", encoding="utf-8").decode("utf-8")
+    prefixes, body = [], []
+    for line in text.splitlines():
+        (prefixes if line.startswith("@prefix ") else body).append(line)
+    return prefixes, "\n".join(body).strip("\n")
+
+
+def _check_prefixes(prefix_lines: Iterable[str]) -> None:
+    for line in prefix_lines:
+        name = line.split()[1].rstrip(":")
+        if name not in EXPORT_PREFIXES:  # a generated ns1: would change meaning over time
+            raise RuntimeError(f"serialiser generated an unstable prefix: {line}")
+
+
+def _serialize_turtle(graphs: dict[str, list[Triple]]) -> bytes:
+    prefixes, body = _turtle_parts(union(graphs))
+    _check_prefixes(prefixes)
+    head = "\n".join(sorted(prefixes))
+    return (head + "\n\n" + body + "\n").encode("utf-8")
+
+
+def _serialize_trig(graphs: dict[str, list[Triple]]) -> bytes:
+    all_prefixes: set[str] = set()
+    blocks = []
+    for gname in sorted(graphs):
+        if not graphs[gname]:
+            continue
+        prefixes, body = _turtle_parts(graphs[gname])
+        all_prefixes.update(prefixes)
+        indented = "\n".join(("    " + line) if line else "" for line in body.splitlines())
+        blocks.append(f"<{gname}> {{\n{indented}\n}}\n")
+    _check_prefixes(all_prefixes)
+    return ("\n".join(sorted(all_prefixes)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
+
+
+def _serialize_lines(graphs: dict[str, list[Triple]], quads: bool) -> bytes:
+    if quads:
+        items = [
+            ox.Quad(oxigraph_term(s), oxigraph_term(p), oxigraph_term(o), ox.NamedNode(g))
+            for g in sorted(graphs) for s, p, o in graphs[g]
+        ]
+        fmt = ox.RdfFormat.N_QUADS
+    else:
+        items = [ox.Triple(oxigraph_term(s), oxigraph_term(p), oxigraph_term(o))
+                 for s, p, o in union(graphs)]
+        fmt = ox.RdfFormat.N_TRIPLES
+    data = ox.serialize(items, format=fmt) or b""
+    lines = sorted(set(data.splitlines()))
+    return b"".join(line + b"\n" for line in lines if line)
+
+
+def _serialize_xml(graphs: dict[str, list[Triple]]) -> bytes:
+    return _rdflib_graph(union(graphs)).serialize(format="xml", encoding="utf-8")
+
+
+@cache
+def jsonld_context() -> dict[str, Any]:
+    """The compact JSON-LD context shipped as ``ontology/context.jsonld`` (prefixes only)."""
+    path = bundle_root() / "ontology" / "context.jsonld"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _jsonld_compact(iri: str, by_length: list[tuple[str, str]]) -> str:
+    for prefix, ns in by_length:
+        if iri.startswith(ns) and len(iri) > len(ns):
+            local = iri[len(ns):]
+            if not local.startswith("//") and not local.startswith("_:"):
+                return f"{prefix}:{local}"
+    return iri
+
+
+def _serialize_jsonld(graphs: dict[str, list[Triple]]) -> bytes:
+    import rdflib
+
+    context = jsonld_context()["@context"]
+    by_length = sorted(
+        ((p, ns) for p, ns in context.items() if isinstance(ns, str) and not p.startswith("@")),
+        key=lambda kv: (-len(kv[1]), kv[0]),
+    )
+
+    def iri(term: Any) -> str:
+        if isinstance(term, rdflib.BNode):
+            return f"_:{term}"
+        return _jsonld_compact(str(term), by_length)
+
+    def value(term: Any) -> dict[str, str]:
+        if isinstance(term, rdflib.Literal):
+            v = {"@value": str(term)}
+            if term.language:
+                v["@language"] = term.language
+            elif term.datatype is not None and str(term.datatype) != XSD_STRING:
+                v["@type"] = iri(term.datatype)
+            return v
+        return {"@id": iri(term)}
+
+    def nodes(triples: list[Triple]) -> list[dict[str, Any]]:
+        by_subject: dict[Any, list[Triple]] = {}
+        for t in triples:
+            by_subject.setdefault(t[0], []).append(t)
+        out = []
+        for subject in sorted(by_subject, key=lambda s: s.n3()):
+            node: dict[str, Any] = {"@id": iri(subject)}
+            types = sorted(
+                (o for _, p, o in by_subject[subject]
+                 if str(p) == RDF_TYPE and isinstance(o, rdflib.URIRef)), key=str
+            )
+            if types:
+                node["@type"] = [iri(t) for t in types]
+            props: dict[str, list[Any]] = {}
+            for _, p, o in by_subject[subject]:
+                if str(p) == RDF_TYPE and isinstance(o, rdflib.URIRef):
+                    continue
+                props.setdefault(iri(p), []).append(o)
+            for key in sorted(props):
+                node[key] = [value(o) for o in sorted(props[key], key=lambda o: o.n3())]
+            out.append(node)
+        return out
+
+    doc = {
+        "@context": context,
+        "@graph": [
+            {"@id": g, "@graph": nodes(graphs[g])} for g in sorted(graphs) if graphs[g]
+        ],
+    }
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+SERIALIZERS: dict[str, Callable[[dict[str, list[Triple]]], bytes]] = {
+    "turtle": _serialize_turtle,
+    "nt": lambda graphs: _serialize_lines(graphs, quads=False),
+    "jsonld": _serialize_jsonld,
+    "trig": _serialize_trig,
+    "xml": _serialize_xml,
+    "nquads": lambda graphs: _serialize_lines(graphs, quads=True),
+}
+
+
+def serialize(graphs: dict[str, list[Triple]], format: str) -> bytes:
+    """Serialise sorted, canonically labelled graphs in one of :data:`FORMATS`."""
+    return SERIALIZERS[format](graphs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Atomic writing
+# ---------------------------------------------------------------------------------------------
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, fsynced and
+    renamed over the target. On any error or interruption the target is untouched and the
+    temporary file removed. Raises :class:`OutputError` for what a user can fix."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise OutputError(f"{path}: is a directory (give a file name for the export)")
+    if not folder.is_dir():
+        raise OutputError(f"{path}: the folder {folder} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        mode = (path.stat().st_mode & 0o777) if path.exists() else (0o666 & ~_umask())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise OutputError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable
+        dfd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
+def inferred_path(output: Path, fmt: Format) -> Path:
+    """``graph.ttl`` -> ``graph.inferred.ttl`` (the separate file of a triple format)."""
+    suffix = output.suffix or f".{fmt.extension}"
+    return output.with_name(f"{output.stem if output.suffix else output.name}.inferred{suffix}")
+
+
+# ---------------------------------------------------------------------------------------------
+# The library function
+# ---------------------------------------------------------------------------------------------
+
+
+def build(
+    kg: KnowledgeGraph,
+    layers: Sequence[str] = LAYERS,
+    with_inferences: bool = False,
+    catalog_only: bool = False,
+) -> tuple[dict[str, list[Triple]], list[Triple]]:
+    """The graphs of an export (asserted, with the DCAT-AP record in ``graph/catalog``) and,
+    if asked, the inferred triples; all sorted, blank nodes canonically labelled."""
+    from .dcat import record
+
+    unknown = [layer for layer in layers if layer not in LAYERS]
+    if unknown:
+        raise UsageError(f"unknown layer {unknown[0]!r} (choose from {', '.join(LAYERS)})")
+    raw = asserted_graphs(kg, layers)
+    data, _mapping = canonicalize(raw)
+    catalog = sorted(set(record(kg, data)), key=sort_key)
+    graphs = {CATALOG_GRAPH: catalog} if catalog_only else {**data, CATALOG_GRAPH: catalog}
+    inferred = inferred_triples(union(graphs)) if with_inferences else []
+    return graphs, inferred
+
+
+def export(
+    kg: KnowledgeGraph,
+    format: str,
+    output: str | Path,
+    layers: Sequence[str] = LAYERS,
+    with_inferences: bool = False,
+    catalog_only: bool = False,
+) -> ExportResult:
+    """Export the graph (or only its DCAT-AP record) to ``output`` (``-`` for stdout).
+
+    Quad formats keep the named graphs; with ``with_inferences`` the inferred triples go to
+    the graph ``graph/inferred`` (quad formats) or to ``<stem>.inferred.<ext>`` (triple
+    formats, which then need a file, not stdout).
+    """
+    if format not in FORMATS:
+        raise UsageError(f"unknown format {format!r} (choose from {', '.join(FORMATS)})")
+    fmt = FORMATS[format]
+    to_stdout = str(output) == "-"
+    if with_inferences and not fmt.quads and to_stdout:
+        raise UsageError(
+            f"--with-inferences with {format} writes the inferred triples to a second file: "
+            "give --output FILE, or use a quad format (trig, nquads, jsonld)"
+        )
+    graphs, inferred = build(kg, layers, with_inferences, catalog_only)
+    result = ExportResult(
+        asserted=sum(len(t) for t in graphs.values()) if fmt.quads else len(union(graphs)),
+        inferred=len(inferred),
+        graphs=sorted(graphs),
+    )
+    files: list[tuple[str, bytes]] = []
+    if fmt.quads:
+        if with_inferences:
+            graphs = {**graphs, INFERRED_GRAPH: inferred}
+            result.graphs = sorted(graphs)
+        files.append((str(output), serialize(graphs, format)))
+    else:
+        files.append((str(output), serialize(graphs, format)))
+        if with_inferences:
+            side = inferred_path(Path(output), fmt)
+            files.append((str(side), serialize({INFERRED_GRAPH: inferred}, format)))
+    for name, data in files:
+        if name == "-":
+            stream = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
+            if stream is None:
+                sys.stdout.write(data.decode("utf-8"))
+            else:
+                stream.write(data)
+                stream.flush()
+        else:
+            write_atomic(Path(name), data)
+        result.paths.append(name)
+    return result
