@@ -124,24 +124,36 @@ class _Reader:
         })
 
     def uses(self, p: str) -> list[tuple[str, str]]:
+        """(subject IRI, object) pairs; an object is an IRI, ``"text"`` for a literal, or
+        ``[]`` for a blank node (whose store label means nothing and changes per load)."""
+
+        def show(o: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+            if isinstance(o, ox.NamedNode):
+                return o.value
+            return "[]" if isinstance(o, ox.BlankNode) else f'"{o.value}"'
+
         return sorted({
-            (q.subject.value, q.object.value)
+            (q.subject.value, show(q.object))
             for q in self.store.quads_for_pattern(None, ox.NamedNode(p), None, None)
             if isinstance(q.subject, ox.NamedNode)
         })
 
     def english(self, s: str, *predicates: str) -> str:
-        """The first English (or untagged) literal of the first predicate that has one."""
+        """The first English (or untagged) literal of the first predicate that has one; else
+        the first literal in any language."""
+        any_language: list[str] = []
         for p in predicates:
-            found = sorted(
-                q.object.value
-                for q in self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None)
+            literals = [
+                q.object for q in
+                self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None)
                 if isinstance(q.object, ox.Literal)
-                and (q.object.language or "en").lower().startswith("en")
-            )
+            ]
+            found = sorted(o.value for o in literals
+                           if (o.language or "en").lower().startswith("en"))
             if found:
                 return found[0]
-        return ""
+            any_language += sorted(o.value for o in literals)
+        return any_language[0] if any_language else ""
 
 
 def _text(r: _Reader, iri: str) -> tuple[str, str, str]:
@@ -316,11 +328,14 @@ def _term_section(t: Term, link: _Linker, is_class: bool) -> str:
             f"{_dl(items)}</section>\n")
 
 
-def _value(text: str, link: _Linker) -> str:
-    if re.match(r"^[a-z][a-z0-9+.-]*:", text) and " " not in text:
-        return link(text)
-    short = text if len(text) <= 120 else text[:117] + "..."
-    return f"&ldquo;{esc(short)}&rdquo;"
+def _value(shown: str, link: _Linker) -> str:
+    if shown == "[]":
+        return "<span class=\"muted\">(a blank node, such as an rdf:List)</span>"
+    if shown.startswith('"'):
+        text = shown[1:-1]
+        short = text if len(text) <= 120 else text[:117] + "..."
+        return f"&ldquo;{esc(short)}&rdquo;"
+    return link(shown)
 
 
 def render(kg: KnowledgeGraph) -> dict[str, str]:

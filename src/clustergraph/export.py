@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -265,9 +267,42 @@ def _rdflib_graph(triples: Iterable[Triple]) -> rdflib.Graph:
     return g
 
 
+#: Turtle's shorthand numerals and booleans: a literal whose lexical form is not exactly one
+#: of these is written in full ("1"^^xsd:decimal), because rdflib's shorthand would rewrite it
+#: (1 -> 1.0 for a decimal, 1 -> 1e+00 for a double) and the round trip would change it.
+_SHORTHAND = {
+    "http://www.w3.org/2001/XMLSchema#integer": re.compile(r"[+-]?[0-9]+"),
+    "http://www.w3.org/2001/XMLSchema#decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    "http://www.w3.org/2001/XMLSchema#boolean": re.compile(r"true|false"),
+    "http://www.w3.org/2001/XMLSchema#double": re.compile(r"(?!)"),  # always in full
+}
+
+
+@cache
+def _turtle_serializer() -> type:
+    import rdflib
+    from rdflib.plugins.serializers.turtle import TurtleSerializer
+
+    class ExactTurtleSerializer(TurtleSerializer):
+        """rdflib's Turtle, except that literals keep their lexical form exactly."""
+
+        def label(self, node: Any, position: int) -> str:
+            if isinstance(node, rdflib.Literal) and node.datatype is not None:
+                pattern = _SHORTHAND.get(str(node.datatype))
+                if pattern is not None and not pattern.fullmatch(str(node)):
+                    return node._literal_n3(
+                        use_plain=False, qname_callback=lambda dt: self.get_pname(dt, False)
+                    )
+            return super().label(node, position)
+
+    return ExactTurtleSerializer
+
+
 def _turtle_parts(triples: list[Triple]) -> tuple[list[str], str]:
     """rdflib's Turtle of one graph, split into its prefix lines and its body."""
-    text = _rdflib_graph(triples).serialize(format="turtle", encoding="utf-8").decode("utf-8")
+    stream = io.BytesIO()
+    _turtle_serializer()(_rdflib_graph(triples)).serialize(stream, encoding="utf-8")
+    text = stream.getvalue().decode("utf-8")
     prefixes, body = [], []
     for line in text.splitlines():
         (prefixes if line.startswith("@prefix ") else body).append(line)
@@ -296,8 +331,8 @@ def _serialize_trig(graphs: dict[str, list[Triple]]) -> bytes:
             continue
         prefixes, body = _turtle_parts(graphs[gname])
         all_prefixes.update(prefixes)
-        indented = "\n".join(("    " + line) if line else "" for line in body.splitlines())
-        blocks.append(f"<{gname}> {{\n{indented}\n}}\n")
+        # not indented: a multi-line ("""...""") literal would take the indentation in
+        blocks.append(f"<{gname}> {{\n{body}\n}}\n")
     _check_prefixes(all_prefixes)
     return ("\n".join(sorted(all_prefixes)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
 
