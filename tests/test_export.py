@@ -153,7 +153,7 @@ def test_export_does_not_depend_on_hash_seed(tmp_path):
         "\nkg = load(extra_files=[sys.argv[2]])\n"
         "for f, e in [('turtle','ttl'),('nt','nt'),('jsonld','jsonld'),('trig','trig'),"
         "('xml','rdf'),('nquads','nq')]:\n"
-        "    export(kg, f, sys.argv[1] + '/out.' + e, with_inferences=True)\n"
+        "    export(kg, f, sys.argv[1] + '/out.' + e, with_inferences=f in ('turtle', 'trig'))\n"
     )
     for seed in ("1", "2"):
         (tmp_path / seed).mkdir()
@@ -161,7 +161,7 @@ def test_export_does_not_depend_on_hash_seed(tmp_path):
         subprocess.run([sys.executable, "-c", script, str(tmp_path / seed), str(FIXTURE)],
                        check=True, env=env, cwd=tmp_path)
     names = sorted(p.name for p in (tmp_path / "1").iterdir())
-    assert len(names) == 9  # six exports, three side files of inferences
+    assert len(names) == 7  # six exports, one side file of inferences (turtle)
     for name in names:
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
 
