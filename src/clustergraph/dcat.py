@@ -23,14 +23,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import __version__
 from .namespaces import compact
 from .resources import BASE, CG, GRAPH_BASE, ontology_file, reference_files
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .store import KnowledgeGraph
 
 Triple = tuple[Any, Any, Any]
 
@@ -295,16 +292,11 @@ def void_description(graphs: dict[str, list[Triple]], subject: str = DATASET) ->
         yield g, _iri(VOID + "triples"), _lit(len(graphs[gname]), datatype=integer)
 
 
-def record(kg: KnowledgeGraph | None, graphs: dict[str, list[Triple]]) -> list[Triple]:
-    """The DCAT-AP 3 catalogue record (with VoID) of an export of ``graphs``.
-
-    ``graphs`` maps named-graph IRIs to rdflib triples (as built by
-    :func:`clustergraph.export.build`); ``kg`` is accepted for symmetry with the other library
-    functions and not needed.
-    """
+def record(graphs: dict[str, list[Triple]]) -> list[Triple]:
+    """The DCAT-AP 3 catalogue record (with VoID) of an export of ``graphs``, which maps
+    named-graph IRIs to rdflib triples (as :func:`clustergraph.export.build` makes them)."""
     from .export import FORMATS
 
-    del kg
     out: list[Triple] = []
     add = out.append
     a = _iri(RDF + "type")

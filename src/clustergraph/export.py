@@ -517,7 +517,7 @@ def build(
         raise UsageError(f"unknown layer {unknown[0]!r} (choose from {', '.join(LAYERS)})")
     raw = asserted_graphs(kg, layers)
     data, _mapping = canonicalize(raw)
-    catalog = sorted(set(record(kg, data)), key=sort_key)
+    catalog = sorted(set(record(data)), key=sort_key)
     graphs = {CATALOG_GRAPH: catalog} if catalog_only else {**data, CATALOG_GRAPH: catalog}
     inferred = inferred_triples(union(graphs)) if with_inferences else []
     return graphs, inferred
