@@ -13,8 +13,9 @@ followed, and JSON-LD is parsed without fetching remote contexts.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -200,3 +201,244 @@ def load(
 
         kg.store.extend(catalog_quads(layer_graph("queries")))
     return kg
+
+
+# ---------------------------------------------------------------------------------------------
+# Persistent store: build once on disk, reopen read-only without re-parsing
+# ---------------------------------------------------------------------------------------------
+
+#: The file beside the Oxigraph database that says what was loaded into it.
+STORE_META = "clustergraph-store.json"
+#: The folder, inside a store directory, that holds the Oxigraph (RocksDB) database.
+STORE_DB = "oxigraph"
+STORE_FORMAT = "clustergraph-store"
+STORE_FORMAT_VERSION = 1
+
+
+def _file_record(src: Source) -> dict[str, object]:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with src.path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    st = src.path.stat()
+    return {
+        "path": str(src.path.resolve()),
+        "layer": src.layer,
+        "graph": src.graph,
+        "sha256": digest.hexdigest(),
+        "size": st.st_size,
+        "mtime": st.st_mtime,
+    }
+
+
+#: Files up to this size are read whole and checked as the in-memory loader checks them (same
+#: messages); bigger ones are streamed from disk, so that a huge file does not sit in memory.
+_READ_WHOLE_LIMIT = 64 << 20
+#: Quads per call of Oxigraph's bulk loader: bounds its buffers (~1 GB per million quads).
+_BULK_BATCH = 1_000_000
+
+
+def _file_quads(src: Source) -> Iterator[ox.Quad]:
+    """The quads of one file in its named graph (quads of a dataset format keep their own
+    graph), refusing what :func:`parse_file` refuses, with the same messages: unknown
+    extension, missing, directory, not UTF-8, empty, no triples, syntax error."""
+    path = src.path
+    fmt = rdf_format(path)
+    base = path.resolve().as_uri()
+    if path.is_file() and path.stat().st_size > _READ_WHOLE_LIMIT:
+        quads = ox.parse(path=path, format=fmt, base_iri=base)
+    else:
+        quads = ox.parse(read_rdf_bytes(path), format=fmt, base_iri=base)
+    target = ox.NamedNode(src.graph)
+    keep_graphs = fmt.supports_datasets
+    n = 0
+    try:
+        for q in quads:
+            n += 1
+            if keep_graphs and not isinstance(q.graph_name, ox.DefaultGraph):
+                yield q
+            else:
+                yield ox.Quad(q.subject, q.predicate, q.object, target)
+    except SyntaxError as exc:
+        raise parse_error(path, exc) from None
+    if not n:
+        raise InputError(f"{path}: the file contains no triples")
+
+
+def _replace_dir(built: Path, target: Path) -> None:
+    """Move ``built`` to ``target``; an existing ``target`` is swapped out first and only
+    removed once the new one is in place (put back if the swap fails)."""
+    import shutil
+    import tempfile
+
+    if not target.exists():
+        built.rename(target)
+        return
+    old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
+    old.rmdir()
+    target.rename(old)
+    try:
+        built.rename(target)
+    except OSError:
+        old.rename(target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def is_store(directory: str | Path) -> bool:
+    """Whether ``directory`` holds a clustergraph store (its metadata file and database)."""
+    d = Path(directory)
+    return (d / STORE_META).is_file() and (d / STORE_DB).is_dir()
+
+
+def build_store(
+    directory: str | Path,
+    layers: Sequence[str] = LAYERS,
+    extra_files: Iterable[str | Path] = (),
+) -> KnowledgeGraph:
+    """Build an on-disk Oxigraph store at ``directory`` with the same named graphs as
+    :func:`load` (``extra_files`` replace the shipped data, as there), and return it opened
+    read-only.
+
+    The store is built in a temporary directory beside ``directory`` and renamed into place
+    only when every file has loaded, so a failed build leaves an existing store as it was.
+    What was loaded (clustergraph version, layers, graphs, each file with its sha256, size
+    and mtime) is recorded in ``directory/clustergraph-store.json``; the database itself is
+    ``directory/oxigraph/``. A directory that exists, is not empty and is not a store is
+    refused rather than replaced.
+
+    >>> kg = build_store(tmp / "store")                 # doctest: +SKIP
+    >>> open_store(tmp / "store").triples_per_layer()   # doctest: +SKIP
+    """
+    import json
+    import shutil
+    import tempfile
+
+    from . import __version__
+    from .errors import OutputError, UsageError
+
+    target = Path(directory)
+    unknown = [layer for layer in layers if layer not in LAYERS]
+    if unknown:
+        raise UsageError(f"unknown layer {unknown[0]!r} (choose from {', '.join(LAYERS)})")
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{target}: exists and is not a directory; not replacing it")
+    if target.is_dir() and any(target.iterdir()) and not is_store(target):
+        raise OutputError(
+            f"{target}: exists, is not empty and is not a clustergraph store; not replacing it"
+        )
+    extra = user_sources(extra_files)
+    wanted = [layer for layer in layers if not (extra and layer == "data")]
+    sources = bundled_sources(wanted) + extra
+    for src in extra:  # the cheap refusals first, before minutes of loading
+        rdf_format(src.path)
+        if not src.path.exists():
+            raise InputError(f"{src.path}: no such file")
+        if src.path.is_dir():
+            raise InputError(f"{src.path}: is a directory, not an RDF file")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.building-"))
+        tmp.chmod(0o755)  # mkdtemp's 0700 would make a shared store unreadable to others
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot create the store ({exc.strerror or exc})") from None
+    try:
+        store = ox.Store(str(tmp / STORE_DB))
+        streams: list[Iterable[ox.Quad]] = [_file_quads(src) for src in sources]
+        graphs = sorted({src.graph for src in sources})
+        if "queries" in wanted:
+            from .catalog import catalog_quads
+
+            streams.append(catalog_quads(layer_graph("queries")))
+            graphs.append(layer_graph("queries"))
+        # One stream over every file: the bulk loader's cost is per call (it writes and
+        # ingests sorted files each time), so per-file calls would be several times slower.
+        quads = chain.from_iterable(streams)
+        while True:
+            batch = islice(quads, _BULK_BATCH)
+            first = next(batch, None)
+            if first is None:
+                break
+            store.bulk_extend(chain((first,), batch))
+        store.flush()
+        del store  # closes the database before it is moved
+        meta = {
+            "format": STORE_FORMAT,
+            "format_version": STORE_FORMAT_VERSION,
+            "clustergraph_version": __version__,
+            "pyoxigraph_version": ox.__version__,
+            "layers": [
+                layer for layer in LAYERS
+                if layer in {s.layer for s in sources} or (layer == "queries" and layer in wanted)
+            ],
+            "graphs": graphs,
+            "files": [_file_record(src) for src in sources],
+        }
+        (tmp / STORE_META).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        _replace_dir(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return open_store(target)
+
+
+def read_store_meta(directory: str | Path) -> dict:
+    """The metadata record of a store (see :func:`build_store`); an InputError if
+    ``directory`` is missing or is not a clustergraph store."""
+    import json
+
+    d = Path(directory)
+    if not d.exists():
+        raise InputError(
+            f"{d}: no such store directory (build one with: clustergraph load --store {d})"
+        )
+    if not d.is_dir():
+        raise InputError(f"{d}: is not a directory, so not a clustergraph store")
+    if not is_store(d):
+        raise InputError(
+            f"{d}: not a clustergraph store (no {STORE_META} and {STORE_DB}/; "
+            f"build one with: clustergraph load --store {d})"
+        )
+    try:
+        meta = json.loads((d / STORE_META).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{d / STORE_META}: unreadable store metadata ({exc})") from None
+    if not isinstance(meta, dict) or meta.get("format") != STORE_FORMAT:
+        raise InputError(f"{d / STORE_META}: not a clustergraph store metadata file")
+    if meta.get("format_version") != STORE_FORMAT_VERSION:
+        raise InputError(
+            f"{d}: store format version {meta.get('format_version')!r}, this clustergraph "
+            f"reads version {STORE_FORMAT_VERSION}; rebuild it with: clustergraph load --store {d}"
+        )
+    return meta
+
+
+def open_store(directory: str | Path) -> KnowledgeGraph:
+    """Open a store built by :func:`build_store`, read-only: nothing is parsed, queries run
+    on the database on disk. ``sources`` lists the files it was built from."""
+    d = Path(directory)
+    meta = read_store_meta(d)
+    try:
+        store = ox.Store.read_only(str(d / STORE_DB))
+    except OSError as exc:
+        raise InputError(f"{d}: the store's database cannot be opened ({exc})") from None
+    sources = [Source(Path(f["path"]), f["layer"], f["graph"]) for f in meta.get("files", [])]
+    return KnowledgeGraph(store=store, sources=sources)
+
+
+def stale_files(directory: str | Path) -> list[str]:
+    """Files a store was built from that have since changed size or mtime, or vanished
+    (cheap: no hashing). Empty when the store is up to date."""
+    out = []
+    for f in read_store_meta(directory).get("files", []):
+        p = Path(f["path"])
+        try:
+            st = p.stat()
+        except OSError:
+            out.append(str(p))
+            continue
+        if st.st_size != f["size"] or st.st_mtime != f["mtime"]:
+            out.append(str(p))
+    return out
