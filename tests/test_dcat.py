@@ -191,10 +191,6 @@ def test_catalog_only_cli(runner):
     assert any(q.object.value == str(DCAT.Catalog) for q in quads)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the concept schemes of ontology/vocabularies and ontology/reference have no dct:title, "
-    "which DCAT-AP's skos:ConceptScheme shape requires; reported to the lead. Remove this "
-    "marker once they have one."))
 def test_whole_export_conforms_to_dcat_ap(kg, shapes, tmp_path):
     """A harvester may validate the whole file, not only the record."""
     import pyshacl
