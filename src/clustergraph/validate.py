@@ -1,0 +1,505 @@
+"""Validation: the graph checked against the SHACL shapes of ``ontology/shapes/``.
+
+:func:`validate` loads the data (the bundled graph, a curator's files, or a
+:class:`~clustergraph.store.KnowledgeGraph` already loaded), refuses shapes or data that ask
+for the network, runs pySHACL and returns a :class:`ValidationResult` whose results a curator
+can act on: each names the node, its label, the country it belongs to and the section or
+table of the factsheet it was taken from. :func:`render_text`, :func:`render_json` and
+:func:`render_turtle` print it.
+
+pySHACL and rdflib are imported inside the functions that need them, never when
+clustergraph starts.
+
+>>> result = validate()                       # the bundled graph, no inference
+>>> result.conforms                           # no violations (warnings may be listed)
+True
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import InputError, RefusedError, UsageError
+from .namespaces import compact as _compact
+from .resources import LAYERS, layer_graph, shapes_files
+from .store import KnowledgeGraph, load, parse_file, to_rdflib_term
+
+if TYPE_CHECKING:  # pragma: no cover
+    import rdflib
+
+#: The inference modes pySHACL offers that clustergraph exposes; ``none`` is the default:
+#: the shapes need no inference (the ontology is in the data graph, so ``rdfs:subClassOf``
+#: is there for ``sh:targetClass`` and ``sh:class``).
+INFERENCE_MODES: tuple[str, ...] = ("none", "rdfs", "owlrl")
+DEFAULT_INFERENCE = "none"
+
+SH = "http://www.w3.org/ns/shacl#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+CG = "https://w3id.org/clustergraph/ontology#"
+#: The namespace of the shapes (``cgsh:``).
+CGSH = "https://w3id.org/clustergraph/shapes#"
+
+#: Properties whose SPARQL text pySHACL would run (constraints, targets, validators).
+_SPARQL_TEXT = ("select", "ask", "construct", "update")
+#: SPARQL keywords that reach outside the local graph: federated queries, remote datasets,
+#: loading a document. Matched as keywords, outside strings, IRIs and comments.
+_NETWORK_KEYWORDS = re.compile(r"(?<![\w:?$])(SERVICE|LOAD|FROM)(?![\w:])", re.IGNORECASE)
+_SPARQL_NOISE = re.compile(
+    r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
+)
+_VALUE_CLAUSE = re.compile(r";[^;]*\{[?$]value\}[^;]*$")
+_IRI_IN_TEXT = re.compile(r"https?://[^\s,;()\"'<>]+")
+
+#: Labels, in order of preference, for the text report.
+_LABEL_PROPERTIES = (
+    SKOS + "prefLabel",
+    RDFS + "label",
+    DCT + "title",
+    FOAF + "name",
+    SKOS + "notation",
+)
+#: Links followed upwards from a node without provenance to the node that has it (a period
+#: to its policy, a list cell to its participation): at most this many steps.
+_MAX_UP = 4
+
+
+@dataclass(frozen=True)
+class Result:
+    """One SHACL validation result, with the context a curator needs to find the node."""
+
+    severity: str  # "Violation", "Warning" or "Info"
+    focus_node: str  # compact IRI (or _:id for a blank node)
+    message: str
+    source_shape: str
+    constraint: str  # the constraint component, compact (sh:MinCountConstraintComponent)
+    path: str | None = None
+    value: str | None = None
+    label: str | None = None
+    source_part: str | None = None  # the cg:DocumentPart the node was derived from
+    source_part_label: str | None = None
+    country: str | None = None  # the country (EU authority IRI, compact) it belongs to
+    country_label: str | None = None
+
+
+@dataclass
+class ValidationResult:
+    """What :func:`validate` found. ``conforms`` is true when there is no violation
+    (warnings do not make the data invalid; they point at what a curator should look at).
+    ``report`` is the standard ``sh:ValidationReport`` graph (rdflib)."""
+
+    results: list[Result]
+    report: Any = field(repr=False)
+    inference: str = DEFAULT_INFERENCE
+
+    @property
+    def violations(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Result]:
+        return [r for r in self.results if r.severity == "Warning"]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+
+# ---------------------------------------------------------------------------------------
+# Shapes and the network check
+# ---------------------------------------------------------------------------------------
+
+
+def load_shapes(extra_shapes: Iterable[str | Path] = ()) -> rdflib.Graph:
+    """The bundled shapes plus ``extra_shapes``, as one rdflib graph.
+
+    Files are read by the loader of :mod:`clustergraph.store` (so a missing, empty,
+    non-UTF-8 or malformed file is an :class:`~clustergraph.errors.InputError` naming file
+    and line), then checked: a shapes file that asks for the network is refused.
+    """
+    import rdflib
+
+    graph = rdflib.Graph()
+    for path in [*shapes_files(), *(Path(p) for p in extra_shapes)]:
+        part = rdflib.Graph()
+        for q in parse_file(path, layer_graph("shapes")):
+            part.add((to_rdflib_term(q.subject), to_rdflib_term(q.predicate),
+                      to_rdflib_term(q.object)))
+        refuse_network(part, str(path))
+        graph += part
+    return graph
+
+
+def compact(iri: str) -> str:
+    """:func:`clustergraph.namespaces.compact`, plus the shapes' ``cgsh:`` prefix."""
+    if iri.startswith(CGSH) and len(iri) > len(CGSH):
+        return "cgsh:" + iri[len(CGSH):]
+    return _compact(iri)
+
+
+def _is_local_iri(iri: str) -> bool:
+    return iri.startswith("file:")
+
+
+def refuse_network(graph: rdflib.Graph, where: str) -> None:
+    """Raise :class:`RefusedError` if ``graph`` asks for the network: an ``owl:imports``
+    (or ``sh:shapesGraph``) of a non-local IRI, or SPARQL text (a constraint, target or
+    validator) with ``SERVICE``, ``LOAD`` or ``FROM``. Checked before anything runs."""
+    import rdflib
+
+    for pred in (OWL + "imports", SH + "shapesGraph"):
+        for s, o in graph.subject_objects(rdflib.URIRef(pred)):
+            if not _is_local_iri(str(o)):
+                raise RefusedError(
+                    f"{where}: {compact(str(s))} {compact(pred)} <{o}> asks for the network; "
+                    "refused (only local file: imports are allowed)"
+                )
+    for name in _SPARQL_TEXT:
+        for s, text in graph.subject_objects(rdflib.URIRef(SH + name)):
+            keyword = network_keyword(str(text))
+            if keyword:
+                raise RefusedError(
+                    f"{where}: the SPARQL query of {compact(str(s))} uses {keyword}, which "
+                    "asks for the network; refused"
+                )
+
+
+def network_keyword(query: str) -> str | None:
+    """The first SERVICE, LOAD or FROM keyword in a SPARQL text (ignoring strings, IRIs
+    and comments), upper-cased; ``None`` if there is none."""
+    match = _NETWORK_KEYWORDS.search(_SPARQL_NOISE.sub(" ", query))
+    return match.group(1).upper() if match else None
+
+
+def _refuse_network_in_data(kg: KnowledgeGraph) -> None:
+    """The data's own ``owl:imports``: refused if remote (pySHACL could be asked to follow
+    them). Reported with the file they came from."""
+    files = {src.graph: str(src.path) for src in kg.sources}
+    rows = kg.store.query(
+        "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o "
+        f"VALUES ?p {{ <{OWL}imports> <{SH}shapesGraph> }} }} }}"
+    )
+    for row in rows:
+        if not _is_local_iri(row["o"].value):
+            where = files.get(row["g"].value, row["g"].value)
+            raise RefusedError(
+                f"{where}: {compact(row['s'].value)} {compact(row['p'].value)} "
+                f"<{row['o'].value}> asks for the network; refused "
+                "(only local file: imports are allowed)"
+            )
+
+
+# ---------------------------------------------------------------------------------------
+# Validation
+# ---------------------------------------------------------------------------------------
+
+
+def validate(
+    data: KnowledgeGraph | Sequence[str | Path] | None = None,
+    *,
+    inference: str = DEFAULT_INFERENCE,
+    extra_shapes: Iterable[str | Path] = (),
+) -> ValidationResult:
+    """Validate the graph against the bundled shapes (and ``extra_shapes``).
+
+    ``data`` is a loaded :class:`KnowledgeGraph`, a list of data files (validated with the
+    bundled ontology, vocabularies and reference data, instead of the bundled data), or
+    ``None`` for the bundled graph. ``inference`` is ``none`` (default), ``rdfs`` or
+    ``owlrl``: the closure pySHACL computes on a copy of the data before validating.
+
+    Raises :class:`~clustergraph.errors.InputError` for a file that cannot be read or
+    parsed, :class:`~clustergraph.errors.RefusedError` for shapes or data that ask for the
+    network, :class:`~clustergraph.errors.UsageError` for an unknown inference mode.
+    """
+    if inference not in INFERENCE_MODES:
+        raise UsageError(
+            f"unknown inference mode {inference!r} (choose from {', '.join(INFERENCE_MODES)})"
+        )
+    shapes = load_shapes(extra_shapes)
+    if data is None:
+        kg = load()
+    elif isinstance(data, KnowledgeGraph):
+        kg = data
+    else:
+        kg = load(extra_files=list(data))
+    _refuse_network_in_data(kg)
+
+    import pyshacl
+    import rdflib
+
+    validated = [layer_graph(layer) for layer in LAYERS if layer != "queries"]
+    data_graph = kg.to_rdflib_graph(
+        g for g in kg.graphs() if any(g == v or g.startswith(v + "/") for v in validated)
+    )
+    _conforms, report, text = pyshacl.validate(
+        data_graph,
+        shacl_graph=shapes,
+        inference=inference,
+        allow_warnings=True,  # sh:conforms in the report: no violations, as the exit code
+        allow_infos=True,
+        advanced=False,
+        do_owl_imports=False,
+    )
+    if not isinstance(report, rdflib.Graph):  # pySHACL could not run the shapes
+        raise InputError(f"the shapes cannot be run: {text.strip().splitlines()[-1]}")
+    results = _collect(report, data_graph)
+    return ValidationResult(results=results, report=report, inference=inference)
+
+
+def _term(node: Any) -> str:
+    import rdflib
+
+    if isinstance(node, rdflib.BNode):
+        return f"_:{node}"
+    if isinstance(node, rdflib.URIRef):
+        return compact(str(node))
+    if isinstance(node, rdflib.Literal):
+        return str(node)
+    return str(node)
+
+
+def _path_text(report: rdflib.Graph, path: Any) -> str:
+    """A result path as text: an IRI, or a SHACL path expression in brief."""
+    import rdflib
+    from rdflib.collection import Collection
+
+    if isinstance(path, rdflib.URIRef):
+        return compact(str(path))
+    sh = rdflib.Namespace(SH)
+    for pred, fmt in ((sh.inversePath, "^{}"), (sh.zeroOrMorePath, "{}*"),
+                      (sh.oneOrMorePath, "{}+"), (sh.zeroOrOnePath, "{}?")):
+        inner = report.value(path, pred)
+        if inner is not None:
+            return fmt.format(_path_text(report, inner))
+    alt = report.value(path, sh.alternativePath)
+    if alt is not None:
+        return "(" + "|".join(_path_text(report, p) for p in Collection(report, alt)) + ")"
+    if (path, rdflib.RDF.first, None) in report:
+        return "/".join(_path_text(report, p) for p in Collection(report, path))
+    return _term(path)
+
+
+def _substitute(message: str, focus: str, value: str | None, path: str | None) -> str:
+    """Fill the ``{$this}``, ``{?value}`` and ``{$path}`` of a core shape's message (pySHACL
+    substitutes only in SPARQL messages) and write any IRI in it in compact form."""
+    message = message.replace("{$this}", focus).replace("{?this}", focus)
+    if value is None:  # "...; {?value} is not." reads wrong without a value: drop the clause
+        message = _VALUE_CLAUSE.sub(".", message)
+    message = message.replace("{?value}", value or "").replace("{$value}", value or "")
+    message = message.replace("{$path}", path or "").replace("{?path}", path or "")
+    return _IRI_IN_TEXT.sub(lambda m: _compact_in_text(m.group(0)), message)
+
+
+def _compact_in_text(iri: str) -> str:
+    tail = ""
+    while iri and iri[-1] in ".:":
+        iri, tail = iri[:-1], iri[-1] + tail
+    return compact(iri).removeprefix("<").removesuffix(">") + tail
+
+
+def _collect(report: rdflib.Graph, data: rdflib.Graph) -> list[Result]:
+    """Read the report into :class:`Result` rows, with label, source part and country,
+    and write the substituted messages back into the report."""
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    context = _Context(data)
+    out: list[Result] = []
+    for res in list(report.subjects(rdflib.RDF.type, sh.ValidationResult)):
+        focus = report.value(res, sh.focusNode)
+        value = report.value(res, sh.value)
+        path = report.value(res, sh.resultPath)
+        shape = report.value(res, sh.sourceShape)
+        severity = report.value(res, sh.resultSeverity)
+        component = report.value(res, sh.sourceConstraintComponent)
+        focus_text = _term(focus)
+        value_text = _term(value) if value is not None else None
+        path_text = _path_text(report, path) if path is not None else None
+        raw = report.value(res, sh.resultMessage)
+        if raw is None:  # a shape without sh:message: fall back on the shape's name
+            raw = rdflib.Literal(f"{focus_text} does not satisfy {_term(shape)}")
+        message = _substitute(str(raw), focus_text, value_text, path_text)
+        report.remove((res, sh.resultMessage, None))
+        report.add((res, sh.resultMessage, rdflib.Literal(message, lang="en")))
+        part, country = context.source_and_country(focus)
+        out.append(Result(
+            severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+            focus_node=focus_text,
+            message=message,
+            source_shape=_term(shape),
+            constraint=_term(component),
+            path=path_text,
+            value=value_text,
+            label=context.label(focus),
+            source_part=_term(part) if part is not None else None,
+            source_part_label=context.label(part) if part is not None else None,
+            country=_term(country) if country is not None else None,
+            country_label=context.label(country) if country is not None else None,
+        ))
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    out.sort(key=lambda r: (r.country or "~", r.focus_node, order.get(r.severity, 3),
+                            r.source_shape, r.path or "", r.value or "", r.message))
+    return out
+
+
+class _Context:
+    """Look-ups in the data graph for the report: a node's label, the document part it was
+    derived from and the country it belongs to (following links upwards when the node itself
+    does not say, as for a period or a list cell)."""
+
+    def __init__(self, graph: rdflib.Graph) -> None:
+        import rdflib
+
+        self.g = graph
+        self.rdflib = rdflib
+        self.derived = rdflib.URIRef(PROV + "wasDerivedFrom")
+        self.country_p = rdflib.URIRef(CG + "country")
+        self.country_cls = rdflib.URIRef(CG + "Country")
+        self.part_of = rdflib.URIRef(DCT + "isPartOf")
+        self.spatial = (rdflib.URIRef(CG + "participantCountry"),
+                        rdflib.URIRef(CG + "coversArea"), rdflib.URIRef(CG + "refArea"),
+                        rdflib.URIRef(DCT + "spatial"))
+
+    def label(self, node: Any) -> str | None:
+        if node is None:
+            return None
+        fallback = None
+        for p in _LABEL_PROPERTIES:
+            for o in self.g.objects(node, self.rdflib.URIRef(p)):
+                if getattr(o, "language", None) in ("en", None):
+                    return str(o)
+                fallback = fallback or str(o)
+        return fallback
+
+    def _up(self, node: Any) -> list[Any]:
+        """``node`` and, for a blank node (a list cell, an anonymous period), the nodes that
+        link to it, breadth first, a few steps up, until one is an IRI."""
+        if not isinstance(node, self.rdflib.BNode):
+            return [node]
+        seen, frontier, order = {node}, [node], [node]
+        for _ in range(_MAX_UP):
+            nxt = []
+            for n in frontier:
+                for s in self.g.subjects(None, n):
+                    if s not in seen:
+                        seen.add(s)
+                        nxt.append(s)
+            order += sorted(nxt, key=str)
+            frontier = nxt
+        return order
+
+    def _country_of(self, node: Any) -> Any:
+        if (node, self.rdflib.RDF.type, self.country_cls) in self.g:
+            return node
+        c = self.g.value(node, self.country_p)
+        if c is not None:
+            return c
+        for p in self.spatial:
+            for area in self.g.objects(node, p):
+                if (area, self.rdflib.RDF.type, self.country_cls) in self.g:
+                    return area
+                c = self.g.value(area, self.country_p)
+                if c is not None:
+                    return c
+        return None
+
+    def source_and_country(self, node: Any) -> tuple[Any, Any]:
+        part = country = None
+        for n in self._up(node):
+            if part is None:
+                parts = sorted(self.g.objects(n, self.derived), key=str)
+                part = parts[0] if parts else None
+            if country is None:
+                country = self._country_of(n)
+            if part is not None and country is not None:
+                break
+        if country is None and part is not None:  # the country of the factsheet
+            doc = part
+            for _ in range(_MAX_UP):
+                country = self._country_of(doc)
+                up = self.g.value(doc, self.part_of)
+                if country is not None or up is None:
+                    break
+                doc = up
+        return part, country
+
+
+# ---------------------------------------------------------------------------------------
+# Renderers
+# ---------------------------------------------------------------------------------------
+
+
+def render_text(result: ValidationResult) -> str:
+    """Results grouped by country, then by focus node (with its label and the factsheet
+    part it came from), then one line per result: severity, message, value, path."""
+    lines: list[str] = []
+    country = node = object()
+    for r in result.results:
+        if r.country != country:
+            country, node = r.country, object()
+            if lines:
+                lines.append("")
+            head = f"{r.country_label} ({r.country})" if r.country_label else r.country
+            lines.append(head or "(no country)")
+        if r.focus_node != node:
+            node = r.focus_node
+            label = f' "{r.label}"' if r.label else ""
+            lines.append(f"  {r.focus_node}{label}")
+            if r.source_part:
+                part = f"{r.source_part_label} " if r.source_part_label else ""
+                lines.append(f"    source: {part}({r.source_part})")
+        lines.append(f"    {r.severity}: {r.message}")
+        details = []
+        if r.path:
+            details.append(f"path {r.path}")
+        if r.value is not None:
+            details.append(f"value {r.value}")
+        details.append(f"shape {r.source_shape}")
+        lines.append("      " + ", ".join(details))
+    if lines:
+        lines.append("")
+    n_v, n_w = len(result.violations), len(result.warnings)
+    verdict = "conforms" if result.conforms else "does not conform"
+    lines.append(
+        f"{verdict}: {n_v} violation{'s' * (n_v != 1)}, {n_w} warning{'s' * (n_w != 1)} "
+        f"(inference: {result.inference})"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def render_json(result: ValidationResult) -> str:
+    """The results as JSON: ``conforms``, counts, and one object per result."""
+    doc = {
+        "conforms": result.conforms,
+        "inference": result.inference,
+        "violations": len(result.violations),
+        "warnings": len(result.warnings),
+        "results": [asdict(r) for r in result.results],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_turtle(result: ValidationResult) -> str:
+    """The standard SHACL validation report (``sh:ValidationReport``) in Turtle."""
+    report = result.report
+    report.bind("sh", SH)
+    from .namespaces import PREFIXES
+
+    for prefix, ns in PREFIXES.items():
+        report.bind(prefix, ns)
+    report.bind("cgsh", CGSH)
+    return report.serialize(format="turtle")
+
+
+RENDERERS = {"text": render_text, "turtle": render_turtle, "json": render_json}
