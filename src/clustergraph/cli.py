@@ -128,6 +128,41 @@ def info(layers: tuple[str, ...], files: tuple[str, ...], store_dir: str | None 
 EXPORT_FORMATS = ("turtle", "nt", "jsonld", "trig", "xml", "nquads")  # = export.FORMATS
 
 
+@main.command("validate")
+@click.option("--inference", type=click.Choice(("none", "rdfs", "owlrl")), default="none",
+              show_default=True,
+              help="Closure computed on a copy of the data before validating; the shapes "
+                   "need none.")
+@click.option("--format", "-f", "fmt", type=click.Choice(("text", "turtle", "json")),
+              default="text", show_default=True,
+              help="text: grouped by country and node; turtle: the SHACL validation report.")
+@click.option("--shapes", "extra_shapes", multiple=True, metavar="FILE",
+              type=click.Path(dir_okay=True, path_type=str),
+              help="More SHACL shapes, used with the bundled ones (repeatable).")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=True, path_type=str))
+def validate_command(inference: str, fmt: str, extra_shapes: tuple[str, ...],
+                     files: tuple[str, ...]) -> None:
+    """Check the graph against the SHACL shapes; exit 1 if there is a violation.
+
+    Without FILES, the bundled graph is checked; with FILES, those data files (a new
+    country) are checked with the bundled ontology, vocabularies and reference data.
+    Warnings (where the source contradicts itself, or a factsheet lacks something) are
+    listed but keep the exit code 0. Exit codes: 0 no violation, 1 violations, 2 usage,
+    3 unreadable input, 4 shapes or data that ask for the network.
+
+    \b
+    Example:
+      clustergraph validate
+      clustergraph validate data/be/*.ttl --format json
+    """
+    from .validate import RENDERERS, validate
+
+    result = validate(list(files) or None, inference=inference, extra_shapes=extra_shapes)
+    click.echo(RENDERERS[fmt](result), nl=False)
+    if not result.conforms:
+        sys.exit(int(ExitCode.VALIDATION_FAILED))
+
+
 @main.command("export")
 @click.option("--format", "-f", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle",
               show_default=True, help="RDF format; trig, nquads and jsonld keep named graphs.")
