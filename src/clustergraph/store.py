@@ -373,7 +373,7 @@ def build_store(
                 layer for layer in LAYERS
                 if layer in {s.layer for s in sources} or (layer == "queries" and layer in wanted)
             ],
-            "graphs": graphs,
+            "graphs": sorted(graphs),
             "files": [_file_record(src) for src in sources],
         }
         (tmp / STORE_META).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
