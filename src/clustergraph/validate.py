@@ -170,9 +170,23 @@ def refuse_network(graph: rdflib.Graph, where: str) -> None:
             keyword = network_keyword(str(text))
             if keyword:
                 raise RefusedError(
-                    f"{where}: the SPARQL query of {compact(str(s))} uses {keyword}, which "
+                    f"{where}: the SPARQL query of {_owner(graph, s)} uses {keyword}, which "
                     "asks for the network; refused"
                 )
+
+
+def _owner(graph: rdflib.Graph, node: Any) -> str:
+    """A node's name for a message: its IRI, or the IRI of the shape it hangs from."""
+    import rdflib
+
+    seen = set()
+    while isinstance(node, rdflib.BNode) and node not in seen:
+        seen.add(node)
+        parent = next(iter(graph.subjects(None, node)), None)
+        if parent is None:
+            return "an anonymous node"
+        node = parent
+    return compact(str(node))
 
 
 def network_keyword(query: str) -> str | None:
