@@ -39,7 +39,9 @@ def compact(iri: str) -> str:
     for prefix, ns in _BY_LENGTH:
         if iri.startswith(ns) and len(iri) > len(ns):
             local = iri[len(ns):]
-            if all(c.isalnum() or c in "-_." for c in local) and not local.endswith("."):
+            # "/" is allowed for display (cgid:policy/be-...); these names are for people,
+            # Turtle output uses its own serialiser's rules.
+            if all(c.isalnum() or c in "-_./" for c in local) and not local.endswith((".", "/")):
                 return f"{prefix}:{local}"
     return f"<{iri}>"
 
