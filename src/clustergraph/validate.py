@@ -41,6 +41,7 @@ DEFAULT_INFERENCE = "none"
 SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 OWL = "http://www.w3.org/2002/07/owl#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT = "http://purl.org/dc/terms/"
@@ -253,9 +254,13 @@ def validate(
     import rdflib
 
     validated = [layer_graph(layer) for layer in LAYERS if layer != "queries"]
-    data_graph = kg.to_rdflib_graph(
-        g for g in kg.graphs() if any(g == v or g.startswith(v + "/") for v in validated)
-    )
+    graphs = [g for g in kg.graphs() if any(g == v or g.startswith(v + "/") for v in validated)]
+    data_graph = kg.to_rdflib_graph(graphs)
+    # Without inference, the SHACL-SPARQL rules run on Oxigraph, once per rule over all
+    # focus nodes, instead of once per focus node in pySHACL (13 s -> 2 s on the bundled
+    # graph). With inference they must see the closure pySHACL computes, so pySHACL runs
+    # them.
+    rules = _take_sparql_rules(shapes) if inference == "none" else []
     _conforms, report, text = pyshacl.validate(
         data_graph,
         shacl_graph=shapes,
@@ -267,8 +272,119 @@ def validate(
     )
     if not isinstance(report, rdflib.Graph):  # pySHACL could not run the shapes
         raise InputError(f"the shapes cannot be run: {text.strip().splitlines()[-1]}")
+    for rule in rules:
+        _run_sparql_rule(rule, kg, graphs, report)
     results = _collect(report, data_graph)
     return ValidationResult(results=results, report=report, inference=inference)
+
+
+@dataclass(frozen=True)
+class _SparqlRule:
+    """A SHACL-SPARQL constraint taken out of the shapes graph to run on Oxigraph."""
+
+    shape: Any  # the shape's rdflib term
+    targets: tuple[tuple[str, str], ...]  # ("class" | "subjectsOf", IRI)
+    select: str  # the query, with its PREFIX declarations
+    severity: str  # the sh: severity IRI
+    message: str | None
+
+
+def _take_sparql_rules(shapes: rdflib.Graph) -> list[_SparqlRule]:
+    """Remove the SPARQL constraints of the node shapes whose targets are classes or
+    subjects-of (what the bundled consistency rules use) from ``shapes`` and return them.
+    Anything else (a deactivated or differently targeted SPARQL shape) stays with pySHACL."""
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    rules = []
+    for shape, constraint in sorted(shapes.subject_objects(sh.sparql), key=str):
+        targets = tuple(sorted(
+            [("class", str(c)) for c in shapes.objects(shape, sh.targetClass)]
+            + [("subjectsOf", str(p)) for p in shapes.objects(shape, sh.targetSubjectsOf)]))
+        other_targets = any(shapes.value(shape, t) is not None for t in (
+            sh.targetNode, sh.targetObjectsOf, sh.target))
+        select = shapes.value(constraint, sh.select)
+        if (not targets or other_targets or select is None
+                or shapes.value(constraint, sh.deactivated) == rdflib.Literal(True)
+                or shapes.value(shape, sh.deactivated) == rdflib.Literal(True)
+                or (shape, rdflib.RDF.type, sh.NodeShape) not in shapes):
+            continue
+        prefixes = "".join(
+            f"PREFIX {shapes.value(d, sh.prefix)}: <{shapes.value(d, sh.namespace)}>\n"
+            for ontology in shapes.objects(constraint, sh.prefixes)
+            for d in sorted(shapes.objects(ontology, sh.declare), key=str))
+        message = (shapes.value(constraint, sh.message) or shapes.value(shape, sh.message))
+        rules.append(_SparqlRule(
+            shape=shape, targets=targets, select=prefixes + str(select),
+            severity=str(shapes.value(shape, sh.severity) or sh.Violation),
+            message=str(message) if message is not None else None))
+        shapes.remove((shape, sh.sparql, constraint))
+    return rules
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_VARIABLE = re.compile(r"\{[?$](\w+)\}")
+
+
+def _run_sparql_rule(rule: _SparqlRule, kg: KnowledgeGraph, graphs: list[str],
+                     report: rdflib.Graph) -> None:
+    """Run one rule over all its focus nodes at once and add its rows to ``report`` as
+    ``sh:ValidationResult``s, messages filled in from the row (as pySHACL does)."""
+    import pyoxigraph as ox
+    import rdflib
+
+    from .store import to_rdflib_term
+
+    sh = rdflib.Namespace(SH)
+    target = " UNION ".join(
+        f"{{ ?this <{RDF_TYPE}>/<{RDFS}subClassOf>* <{iri}> }}" if kind == "class"
+        else f"{{ ?this <{iri}> ?_targetObject }}"
+        for kind, iri in rule.targets)
+    match = _WHERE.search(rule.select)
+    if match is None:
+        raise InputError(f"the SPARQL constraint of {compact(str(rule.shape))} has no WHERE")
+    # $this is pre-bound to each focus node in SHACL; here the focus nodes are the
+    # solutions of the target pattern, joined into the query's top-level group.
+    query = (rule.select[:match.end()] + f" {{ SELECT DISTINCT ?this WHERE {{ {target} }} }} "
+             + rule.select[match.end():])
+    try:
+        rows = kg.store.query(query, default_graph=[ox.NamedNode(g) for g in graphs])
+    except SyntaxError as exc:
+        raise InputError(
+            f"the SPARQL constraint of {compact(str(rule.shape))} cannot be parsed: {exc}"
+        ) from None
+    names = [v.value for v in rows.variables]
+    seen = set()
+    for row in rows:
+        focus = row["this"]
+        if focus is None:
+            continue
+        key = tuple(str(row[n]) for n in names)
+        if key in seen:
+            continue
+        seen.add(key)
+        res = rdflib.BNode()
+        report.add((res, rdflib.RDF.type, sh.ValidationResult))
+        report.add((res, sh.focusNode, to_rdflib_term(focus)))
+        report.add((res, sh.resultSeverity, rdflib.URIRef(rule.severity)))
+        report.add((res, sh.sourceShape, rule.shape))
+        report.add((res, sh.sourceConstraintComponent, sh.SPARQLConstraintComponent))
+        if "value" in names and row["value"] is not None:
+            report.add((res, sh.value, to_rdflib_term(row["value"])))
+        if "path" in names and row["path"] is not None:
+            report.add((res, sh.resultPath, to_rdflib_term(row["path"])))
+        if rule.message is not None:
+            def fill(m: re.Match[str], row: Any = row) -> str:
+                name = m.group(1)
+                term = row[name] if name in names else None
+                return m.group(0) if term is None else term.value
+            report.add((res, sh.resultMessage,
+                        rdflib.Literal(_VARIABLE.sub(fill, rule.message), lang="en")))
+        if rule.severity == SH + "Violation":
+            for r in list(report.subjects(rdflib.RDF.type, sh.ValidationReport)):
+                report.set((r, sh.conforms, rdflib.Literal(False)))
+        for r in report.subjects(rdflib.RDF.type, sh.ValidationReport):
+            report.add((r, sh.result, res))
 
 
 def _term(node: Any) -> str:
