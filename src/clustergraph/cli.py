@@ -128,6 +128,13 @@ def info(layers: tuple[str, ...], files: tuple[str, ...], store_dir: str | None 
 EXPORT_FORMATS = ("turtle", "nt", "jsonld", "trig", "xml", "nquads")  # = export.FORMATS
 
 
+def store_option() -> Any:
+    """The shared ``--store DIR`` option: read a persistent store instead of parsing."""
+    return click.option(
+        "--store", "store_dir", metavar="DIR", default=None, type=click.Path(path_type=str),
+        help="Read a store built by 'clustergraph load --store DIR' (nothing is parsed).")
+
+
 @main.command("validate")
 @click.option("--inference", type=click.Choice(("none", "rdfs", "owlrl")), default="none",
               show_default=True,
@@ -139,8 +146,13 @@ EXPORT_FORMATS = ("turtle", "nt", "jsonld", "trig", "xml", "nquads")  # = export
 @click.option("--shapes", "extra_shapes", multiple=True, metavar="FILE",
               type=click.Path(dir_okay=True, path_type=str),
               help="More SHACL shapes, used with the bundled ones (repeatable).")
+@click.option("--country", metavar="CODE", default=None,
+              help="Validate only this country's data folder (e.g. be), against the rest "
+                   "of the graph: the nodes it links to elsewhere are there as context.")
+@store_option()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=True, path_type=str))
 def validate_command(inference: str, fmt: str, extra_shapes: tuple[str, ...],
+                     country: str | None, store_dir: str | None,
                      files: tuple[str, ...]) -> None:
     """Check the graph against the SHACL shapes; exit 1 if there is a violation.
 
@@ -154,10 +166,14 @@ def validate_command(inference: str, fmt: str, extra_shapes: tuple[str, ...],
     Example:
       clustergraph validate
       clustergraph validate data/be/*.ttl --format json
+      clustergraph validate --store landscape.db --country be
     """
     from .validate import RENDERERS, validate
 
-    result = validate(list(files) or None, inference=inference, extra_shapes=extra_shapes)
+    data: Any = list(files) or None
+    if store_dir:
+        data = _open_store_option(store_dir, files)
+    result = validate(data, inference=inference, extra_shapes=extra_shapes, country=country)
     click.echo(RENDERERS[fmt](result), nl=False)
     if not result.conforms:
         sys.exit(int(ExitCode.VALIDATION_FAILED))
@@ -174,8 +190,9 @@ def validate_command(inference: str, fmt: str, extra_shapes: tuple[str, ...],
               "formats) or as the file <stem>.inferred.<ext> (triple formats).")
 @click.option("--catalog-only", is_flag=True,
               help="Write only the DCAT-AP 3 record (catalogue, dataset, distributions, VoID).")
+@store_option()
 def export_command(fmt: str, output: str, layers: tuple[str, ...], with_inferences: bool,
-                   catalog_only: bool) -> None:
+                   catalog_only: bool, store_dir: str | None) -> None:
     """Export the graph for linked-data portals, with its DCAT-AP 3 record.
 
     Output is deterministic (sorted, stable prefixes and blank-node labels), parses
@@ -188,11 +205,12 @@ def export_command(fmt: str, output: str, layers: tuple[str, ...], with_inferenc
       clustergraph export --format turtle --output clustergraph.ttl
       clustergraph export --format trig --output clustergraph.trig --with-inferences
       clustergraph export --format jsonld --output - --catalog-only
+      clustergraph export --store landscape.db --format nquads --output landscape.nq
     """
     from .export import export
-    from .store import load
+    from .store import load, open_store
 
-    kg = load(layers)
+    kg = open_store(store_dir) if store_dir else load(layers)
     result = export(kg, fmt, output, layers=layers, with_inferences=with_inferences,
                     catalog_only=catalog_only)
     for path in result.paths:

@@ -84,8 +84,11 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
               help="Stop (exit 5, no output) if the query runs longer than S seconds.")
 @click.option("--endpoint", metavar="URL",
               help="Run on this SPARQL 1.1 endpoint instead of the bundled graph.")
+@click.option("--store", "store_dir", metavar="DIR", type=click.Path(path_type=str),
+              help="Run on a store built by 'clustergraph load --store DIR' (nothing is "
+                   "parsed).")
 def run_cmd(name: str | None, file: Path | None, params: tuple[str, ...], fmt: str,
-            timeout: float, endpoint: str | None) -> None:
+            timeout: float, endpoint: str | None, store_dir: str | None) -> None:
     """Run a saved query (NAME) or an ad-hoc one (--file) and print its results.
 
     Locally the query runs over the whole bundled graph. Queries that reach outside
@@ -98,6 +101,7 @@ def run_cmd(name: str | None, file: Path | None, params: tuple[str, ...], fmt: s
       clustergraph query run policies-active-in-year --param year=2020 --format csv
       clustergraph query run --file my-question.rq --format json
       clustergraph query run policy-overview --endpoint http://127.0.0.1:7878/query
+      clustergraph query run policy-overview --store landscape.db
     """
     from .catalog import load_query, saved_query
     from .errors import UsageError
@@ -106,11 +110,17 @@ def run_cmd(name: str | None, file: Path | None, params: tuple[str, ...], fmt: s
 
     if (name is None) == (file is None):
         raise UsageError("give either a saved query NAME or --file FILE.rq")
+    if endpoint is not None and store_dir is not None:
+        raise UsageError("give either --endpoint or --store, not both")
     q = load_query(file) if file is not None else saved_query(name or "")
     values = _parse_params(params)
     q.bind(values)  # a bad parameter fails before the graph is loaded
     kg = None
-    if endpoint is None:
+    if store_dir is not None:
+        from .store import open_store
+
+        kg = open_store(store_dir)
+    elif endpoint is None:
         from .store import load
 
         kg = load()
