@@ -46,7 +46,9 @@ def main() -> None:
     \b
     Example:
       clustergraph info
-      clustergraph info --layers ontology,vocabularies
+      clustergraph validate
+      clustergraph query run policy-overview
+      clustergraph export --format turtle --output clustergraph.ttl
     """
 
 
