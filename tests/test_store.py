@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from clustergraph.cli import main
 from clustergraph.generate import expected_triples, generate
-from clustergraph.resources import layer_graph
+from clustergraph.resources import bundle_root, layer_graph
 from clustergraph.store import (
     STORE_META,
     KnowledgeGraph,
@@ -24,7 +24,7 @@ from clustergraph.store import (
     stale_files,
 )
 
-BE = Path(__file__).resolve().parents[1] / "data" / "be"
+BE = bundle_root() / "data" / "be"  # the installed bundle (site-packages in CI), not the checkout
 
 
 def ground_quads(kg: KnowledgeGraph) -> dict[str, set[tuple[str, str, str]]]:
