@@ -37,6 +37,9 @@ if TYPE_CHECKING:  # pragma: no cover
 #: is there for ``sh:targetClass`` and ``sh:class``).
 INFERENCE_MODES: tuple[str, ...] = ("none", "rdfs", "owlrl")
 DEFAULT_INFERENCE = "none"
+#: The SHACL engines: ``oxigraph`` (shapes compiled to SPARQL, the default without
+#: inference) and ``pyshacl`` (the reference implementation, needed for inference).
+ENGINES: tuple[str, ...] = ("oxigraph", "pyshacl")
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -103,6 +106,9 @@ class ValidationResult:
     results: list[Result]
     report: Any = field(repr=False)
     inference: str = DEFAULT_INFERENCE
+    engine: str = "pyshacl"
+    #: shapes the oxigraph engine could not compile, run by pySHACL instead (compact names)
+    fallback: list[str] = field(default_factory=list)
 
     @property
     def violations(self) -> list[Result]:
@@ -226,6 +232,7 @@ def validate(
     inference: str = DEFAULT_INFERENCE,
     extra_shapes: Iterable[str | Path] = (),
     country: str | None = None,
+    engine: str | None = None,
 ) -> ValidationResult:
     """Validate the graph against the bundled shapes (and ``extra_shapes``).
 
@@ -234,9 +241,16 @@ def validate(
     ``None`` for the bundled graph. ``inference`` is ``none`` (default), ``rdfs`` or
     ``owlrl``: the closure pySHACL computes on a copy of the data before validating.
 
+    ``engine`` is ``oxigraph`` (the default without inference: the shapes compiled to
+    SPARQL by :mod:`clustergraph.shacl_sparql` and run in bulk on the store; a shape it
+    cannot compile is run by pySHACL) or ``pyshacl`` (the reference, on an rdflib copy of
+    the graph; the default, and the only engine, with inference). Both give the same
+    results.
+
     Raises :class:`~clustergraph.errors.InputError` for a file that cannot be read or
     parsed, :class:`~clustergraph.errors.RefusedError` for shapes or data that ask for the
-    network, :class:`~clustergraph.errors.UsageError` for an unknown inference mode.
+    network, :class:`~clustergraph.errors.UsageError` for an unknown inference mode or
+    engine.
 
     ``country`` (a data folder's name, e.g. ``be``) validates that country's nodes only,
     against the rest: the ontology, vocabularies and reference data, plus the nodes of other
@@ -247,6 +261,13 @@ def validate(
         raise UsageError(
             f"unknown inference mode {inference!r} (choose from {', '.join(INFERENCE_MODES)})"
         )
+    if engine is None:
+        engine = "oxigraph" if inference == "none" else "pyshacl"
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    if engine == "oxigraph" and inference != "none":
+        raise UsageError(f"--inference {inference} needs --engine pyshacl (the oxigraph "
+                         "engine validates the graph as it is)")
     shapes = load_shapes(extra_shapes)
     if data is None:
         kg = load()
@@ -256,14 +277,16 @@ def validate(
         kg = load(extra_files=list(data))
     _refuse_network_in_data(kg)
 
+    validated = [layer_graph(layer) for layer in LAYERS if layer != "queries"]
+    graphs = [g for g in kg.graphs() if any(g == v or g.startswith(v + "/") for v in validated)]
+    focus_graph = _country_graph(graphs, country) if country is not None else None
+    if engine == "oxigraph":
+        return _validate_oxigraph(kg, shapes, graphs, focus_graph)
+
     import pyshacl
     import rdflib
 
-    validated = [layer_graph(layer) for layer in LAYERS if layer != "queries"]
-    graphs = [g for g in kg.graphs() if any(g == v or g.startswith(v + "/") for v in validated)]
-    focus_graph = None
-    if country is not None:
-        focus_graph = _country_graph(graphs, country)
+    if focus_graph is not None:
         context = [g for g in graphs if not g.startswith(layer_graph("data") + "/")]
         data_graph = kg.to_rdflib_graph([*context, focus_graph])
         for t in _linked_elsewhere(kg, focus_graph):
@@ -291,7 +314,147 @@ def validate(
     if focus_graph is not None:
         _keep_focus_graph(report, kg, focus_graph)
     results = _collect(report, data_graph)
-    return ValidationResult(results=results, report=report, inference=inference)
+    return ValidationResult(results=results, report=report, inference=inference,
+                            engine="pyshacl")
+
+
+#: The named graph of the scratch store of ``--country`` that holds the context.
+_CONTEXT_GRAPH = "urn:clustergraph:validate:context"
+
+
+def _validate_oxigraph(kg: KnowledgeGraph, shapes: rdflib.Graph, graphs: list[str],
+                       focus_graph: str | None) -> ValidationResult:
+    """The oxigraph engine: the shapes compiled to SPARQL and run on the store, over all
+    focus nodes at once; shapes it cannot compile run in pySHACL on an rdflib copy (made
+    only then). With a focus graph (``--country``) the data is what pySHACL would see: the
+    context graphs, the focus graph and the nodes it links to elsewhere, in a scratch store
+    (one country's worth of copying, not the landscape)."""
+    import pyoxigraph as ox
+    import rdflib
+
+    from . import shacl_sparql
+
+    rules = _take_sparql_rules(shapes)
+    store, query_graphs, focus_filter = kg.store, graphs, None
+    if focus_graph is not None:
+        context = [g for g in graphs if not g.startswith(layer_graph("data") + "/")]
+        store = ox.Store()
+        for g in context:
+            store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(_CONTEXT_GRAPH))
+                         for q in kg.store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+        store.extend(kg.store.quads_for_pattern(None, None, None, ox.NamedNode(focus_graph)))
+        store.extend(ox.Quad(s, p, o, ox.NamedNode(_CONTEXT_GRAPH))
+                     for s, p, o in _linked_elsewhere_terms(kg, focus_graph))
+        query_graphs = [_CONTEXT_GRAPH, focus_graph]
+        focus_filter = f"FILTER EXISTS {{ GRAPH <{focus_graph}> {{ ?this ?_fp ?_fo }} }}"
+    default = [ox.NamedNode(g) for g in query_graphs]
+
+    def query(text: str) -> Any:
+        return store.query(text, default_graph=default)
+
+    report = rdflib.Graph()
+    sh = rdflib.Namespace(SH)
+    report_node = rdflib.BNode()
+    report.add((report_node, rdflib.RDF.type, sh.ValidationReport))
+    report.add((report_node, sh.conforms, rdflib.Literal(True)))
+    plan = shacl_sparql.plan(shapes, query, focus_filter)
+    shacl_sparql.run(plan, query, report, shapes)
+    if plan.fallback:
+        _run_fallback(plan, shapes, KnowledgeGraph(store=store).to_rdflib_graph(query_graphs),
+                      report, report_node)
+    for rule in rules:
+        _run_sparql_rule(rule, kg, graphs, report, focus_graph)
+    if focus_graph is not None:
+        _keep_focus_graph(report, kg, focus_graph)
+    results = _collect(report, _OxView(store, query_graphs))
+    return ValidationResult(results=results, report=report, inference="none",
+                            engine="oxigraph",
+                            fallback=[compact(str(s)) for s in plan.fallback])
+
+
+def _run_fallback(plan: Any, shapes: rdflib.Graph, data_graph: rdflib.Graph,
+                  report: rdflib.Graph, report_node: Any) -> None:
+    """Run pySHACL for the shapes the compiler left to it (only those: the targets of every
+    other shape are taken out of a copy of the shapes graph) and merge its results."""
+    import pyshacl
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    keep = set(plan.fallback)
+    subset = rdflib.Graph()
+    targets = {sh.targetClass, sh.targetNode, sh.targetSubjectsOf, sh.targetObjectsOf,
+               sh.target}
+    for s, p, o in shapes:
+        if p in targets and s not in keep:
+            continue
+        subset.add((s, p, o))
+    _conforms, fallback, text = pyshacl.validate(
+        data_graph, shacl_graph=subset, inference="none", allow_warnings=True,
+        allow_infos=True, advanced=False, do_owl_imports=False)
+    if not isinstance(fallback, rdflib.Graph):
+        raise InputError(f"the shapes cannot be run: {text.strip().splitlines()[-1]}")
+    for node in fallback.subjects(rdflib.RDF.type, sh.ValidationReport):
+        for res in fallback.objects(node, sh.result):
+            report.add((report_node, sh.result, res))
+            if fallback.value(res, sh.resultSeverity) == sh.Violation:
+                report.set((report_node, sh.conforms, rdflib.Literal(False)))
+    reports = set(fallback.subjects(rdflib.RDF.type, sh.ValidationReport))
+    for t in fallback:
+        if t[0] not in reports:
+            report.add(t)
+
+
+class _OxView:
+    """The few rdflib Graph look-ups :class:`_Context` makes, answered by the Oxigraph
+    store over some of its named graphs (rdflib terms in and out, sorted for a stable
+    choice), so that the report's labels need no rdflib copy of the graph."""
+
+    def __init__(self, store: Any, graphs: Sequence[str]) -> None:
+        import pyoxigraph as ox
+
+        self.ox = ox
+        self.store = store
+        self.graphs = [ox.NamedNode(g) for g in graphs]
+
+    def _ox(self, term: Any) -> Any:
+        import rdflib
+
+        ox = self.ox
+        if term is None:
+            return None
+        if isinstance(term, rdflib.URIRef):
+            return ox.NamedNode(str(term))
+        if isinstance(term, rdflib.BNode):
+            return ox.BlankNode(str(term))
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+
+    def _quads(self, s: Any, p: Any, o: Any) -> Iterable[Any]:
+        try:
+            s, p, o = self._ox(s), self._ox(p), self._ox(o)
+        except (TypeError, ValueError):
+            return
+        if isinstance(s, self.ox.Literal) or (p is not None
+                                              and not isinstance(p, self.ox.NamedNode)):
+            return
+        for g in self.graphs:
+            yield from self.store.quads_for_pattern(s, p, o, g)
+
+    def objects(self, s: Any, p: Any) -> list[Any]:
+        return sorted({to_rdflib_term(q.object) for q in self._quads(s, p, None)}, key=str)
+
+    def subjects(self, p: Any, o: Any) -> list[Any]:
+        return sorted({to_rdflib_term(q.subject) for q in self._quads(None, p, o)}, key=str)
+
+    def value(self, s: Any, p: Any) -> Any:
+        found = self.objects(s, p)
+        return found[0] if found else None
+
+    def __contains__(self, triple: tuple[Any, Any, Any]) -> bool:
+        return next(iter(self._quads(*triple)), None) is not None
 
 
 @dataclass(frozen=True)
@@ -353,18 +516,22 @@ def _country_graph(graphs: list[str], country: str) -> str:
     return graph
 
 
-def _linked_elsewhere(kg: KnowledgeGraph, focus_graph: str) -> list[tuple[Any, Any, Any]]:
-    """The triples of the nodes that the focus graph links to and that other data graphs
-    describe (shared periods, programmes, Euroclusters): one hop of context."""
-    from .store import to_rdflib_term
-
+def _linked_elsewhere_terms(kg: KnowledgeGraph, focus_graph: str) -> list[tuple[Any, Any, Any]]:
+    """The triples (pyoxigraph terms) of the nodes that the focus graph links to and that
+    other data graphs describe (shared periods, programmes, Euroclusters): one hop of
+    context."""
     rows = kg.store.query(
         "SELECT DISTINCT ?o ?p ?v WHERE { "
         f"GRAPH <{focus_graph}> {{ ?s ?link ?o FILTER(!isLiteral(?o)) }} "
         "GRAPH ?g { ?o ?p ?v } "
         f'FILTER(?g != <{focus_graph}> && STRSTARTS(STR(?g), "{layer_graph("data")}/")) }}')
-    return [(to_rdflib_term(r["o"]), to_rdflib_term(r["p"]), to_rdflib_term(r["v"]))
-            for r in rows]
+    return [(r["o"], r["p"], r["v"]) for r in rows]
+
+
+def _linked_elsewhere(kg: KnowledgeGraph, focus_graph: str) -> list[tuple[Any, Any, Any]]:
+    """:func:`_linked_elsewhere_terms` as rdflib triples."""
+    return [(to_rdflib_term(s), to_rdflib_term(p), to_rdflib_term(o))
+            for s, p, o in _linked_elsewhere_terms(kg, focus_graph)]
 
 
 def _keep_focus_graph(report: rdflib.Graph, kg: KnowledgeGraph, focus_graph: str) -> None:
@@ -502,7 +669,7 @@ def _compact_in_text(iri: str) -> str:
     return compact(iri).removeprefix("<").removesuffix(">") + tail
 
 
-def _collect(report: rdflib.Graph, data: rdflib.Graph) -> list[Result]:
+def _collect(report: rdflib.Graph, data: Any) -> list[Result]:
     """Read the report into :class:`Result` rows, with label, source part and country,
     and write the substituted messages back into the report."""
     import rdflib

@@ -1,0 +1,778 @@
+"""A SHACL engine that compiles shapes to SPARQL and runs them on Oxigraph, in bulk.
+
+pySHACL evaluates every constraint node by node in Python, on an rdflib copy of the graph:
+seconds for a few thousand triples, minutes for a million. Here each top-level shape becomes a
+few SPARQL queries that run over *all* its focus nodes at once on the Oxigraph store:
+
+- one query per shape for its value constraints (``sh:class``, ``sh:datatype``,
+  ``sh:nodeKind``, ``sh:pattern``, ``sh:minLength``/``sh:maxLength``, ``sh:min/maxInclusive``
+  and ``Exclusive``, ``sh:in``, ``sh:node``, ``sh:or``, ``sh:xone``, ``sh:and``, ``sh:not``,
+  ``sh:hasValue`` on a node shape): every (focus node, value node) pair that breaks at least
+  one of them, with one boolean per constraint;
+- one grouped query per property shape for its cardinalities and ``sh:hasValue``;
+- one query per SHACL-SPARQL constraint component it uses (``sh:propertyValidator`` /
+  ``sh:validator`` / ``sh:nodeValidator`` with ``sh:select``): the validator's query with
+  ``$PATH`` and the parameters substituted and ``$this`` joined to the focus nodes.
+
+Nested shapes (``sh:node``, ``sh:or``...) compile to SPARQL boolean expressions (``EXISTS``
+patterns), so nothing is evaluated in Python per node. The results are the
+``sh:ValidationResult`` nodes pySHACL would write (focus node, path, value, severity, source
+shape, source constraint component, the shape's ``sh:message``), added to an rdflib report.
+
+pySHACL stays the reference: where this compiler does not know a feature it raises
+:class:`Unsupported` for that shape, and :func:`plan` lists the shape among ``fallback``, for
+pySHACL to run. Where SPARQL and pySHACL (rdflib) read a literal differently (an ill-typed
+or unusual lexical form: ``"1e3"^^xsd:decimal`` is a decimal to rdflib, not to XSD), the few
+such literals of the graph are found by one scan and judged in Python the way pySHACL judges
+them, and the verdicts are written into the queries.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+SH = "http://www.w3.org/ns/shacl#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = RDF + "type"
+
+#: SHACL terms of a shape that this compiler evaluates (anything else with the ``sh:``
+#: namespace on a shape makes it fall back to pySHACL).
+_KNOWN = {SH + n for n in [
+    "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "property", "path",
+    "minCount", "maxCount", "class", "datatype", "nodeKind", "minInclusive", "maxInclusive",
+    "minExclusive", "maxExclusive", "pattern", "flags", "minLength", "maxLength",
+    "hasValue", "in", "node", "or", "xone", "and", "not", "severity", "message",
+    "deactivated",
+    # not validating: labels and form hints
+    "name", "description", "order", "group", "defaultValue"]}
+_NODE_KINDS = {
+    SH + "IRI": "isIRI({x})",
+    SH + "BlankNode": "isBlank({x})",
+    SH + "Literal": "isLiteral({x})",
+    SH + "BlankNodeOrIRI": "(isIRI({x}) || isBlank({x}))",
+    SH + "BlankNodeOrLiteral": "(isBlank({x}) || isLiteral({x}))",
+    SH + "IRIOrLiteral": "(isIRI({x}) || isLiteral({x}))",
+}
+#: Lexical forms that rdflib certainly reads as pySHACL expects (and so does SPARQL). A
+#: literal of one of these datatypes whose form does not match is "odd" and judged in Python.
+_SAFE_LEXICAL = {
+    XSD + "integer": r"^[+-]?[0-9]+$",
+    XSD + "decimal": r"^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$",
+    XSD + "boolean": r"^(true|false|1|0)$",
+    XSD + "float": r"^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?$",
+    XSD + "double": r"^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?$",
+    XSD + "date": r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$",
+}
+_STRINGS = {XSD + "string", RDF + "langString"}
+_RANGE = {  # constraint -> (SPARQL operator: value OP bound passes, component)
+    SH + "minInclusive": (">=", "MinInclusive"),
+    SH + "maxInclusive": ("<=", "MaxInclusive"),
+    SH + "minExclusive": (">", "MinExclusive"),
+    SH + "maxExclusive": ("<", "MaxExclusive"),
+}
+#: Highest sh:minCount / sh:maxCount compiled inside nested shapes (pairwise-distinct
+#: variables); the top level counts with GROUP BY and has no limit.
+_NESTED_COUNT_LIMIT = 4
+
+
+class Unsupported(Exception):
+    """A shape uses something this compiler does not evaluate: pySHACL runs it."""
+
+
+def sparql_term(term: Any) -> str:
+    """An rdflib term in SPARQL syntax."""
+    import rdflib
+
+    if isinstance(term, rdflib.URIRef):
+        return f"<{term}>"
+    if isinstance(term, rdflib.Literal):
+        return term.n3()
+    raise Unsupported(f"a blank node ({term}) as a constant")
+
+
+# ---------------------------------------------------------------------------------------
+# The plan: checks to run and shapes left to pySHACL
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Check:
+    """One query and how its rows become results.
+
+    ``kind`` is ``values`` (rows: ?this ?value and one ?_cN boolean per entry of
+    ``components``), ``counts`` (rows: ?this and one ?_cN per entry: the focus node breaks
+    that constraint; no value), or ``select`` (a validator's rows: ?this, ?value, ?path)."""
+
+    shape: Any  # rdflib term of the shape the results name (sh:sourceShape)
+    kind: str
+    query: str
+    components: list[str]  # constraint component IRIs, in the order of ?_c0, ?_c1...
+    severity: str
+    messages: list[Any]  # rdflib Literals (sh:message)
+    path: Any = None  # rdflib term (sh:resultPath), None for a node shape
+    with_value: bool = True
+
+
+@dataclass
+class Plan:
+    checks: list[Check] = field(default_factory=list)
+    fallback: list[Any] = field(default_factory=list)  # top-level shapes left to pySHACL
+    reasons: dict[Any, str] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------
+# The compiler
+# ---------------------------------------------------------------------------------------
+
+
+class Compiler:
+    """Compile the shapes of an rdflib shapes graph for one Oxigraph dataset.
+
+    ``query`` runs a SPARQL query on the data (over the validated graphs) and returns
+    pyoxigraph solutions; it is used for the schema facts the queries inline (subclass
+    closures) and for the scan of odd literals. ``focus_filter``, if given, is a SPARQL
+    group pattern on ``?this`` that every focus node must also match (``--country``)."""
+
+    def __init__(self, shapes: Any, query: Callable[[str], Any],
+                 focus_filter: str | None = None) -> None:
+        import rdflib
+
+        self.g = shapes
+        self.rdflib = rdflib
+        self.query = query
+        self.focus_filter = focus_filter
+        self.sh = rdflib.Namespace(SH)
+        self._vars = itertools.count()
+        self._subclasses: dict[str, list[str]] = {}
+        self._components = self._constraint_components()
+        self._odd: dict[str, list[Any]] | None = None  # datatype -> odd literals (rdflib)
+        self._stack: list[Any] = []
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _var(self, stem: str = "v") -> str:
+        return f"?_{stem}{next(self._vars)}"
+
+    def _values(self, node: Any, pred: str) -> list[Any]:
+        return sorted(self.g.objects(node, self.rdflib.URIRef(pred)), key=str)
+
+    def _one(self, node: Any, pred: str) -> Any:
+        vals = self._values(node, pred)
+        if len(vals) > 1:
+            raise Unsupported(f"{len(vals)} values of {pred}")
+        return vals[0] if vals else None
+
+    def _list(self, node: Any) -> list[Any]:
+        from rdflib.collection import Collection
+
+        if node == self.rdflib.RDF.nil:
+            return []
+        if (node, self.rdflib.RDF.first, None) not in self.g:
+            raise Unsupported("an sh:or/sh:xone/sh:and/sh:in value that is not a list")
+        return list(Collection(self.g, node))
+
+    def _deactivated(self, shape: Any) -> bool:
+        return self._one(shape, SH + "deactivated") == self.rdflib.Literal(True)
+
+    def is_property_shape(self, shape: Any) -> bool:
+        return self._one(shape, SH + "path") is not None
+
+    def subclasses(self, cls: str) -> list[str]:
+        """``cls`` and its subclasses (rdfs:subClassOf*) in the data graph, as pySHACL
+        reads sh:targetClass and sh:class."""
+        if cls not in self._subclasses:
+            rows = self.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS}subClassOf>* <{cls}> "
+                              "FILTER(isIRI(?c)) }")
+            found = {r["c"].value for r in rows} | {cls}
+            self._subclasses[cls] = sorted(found)
+        return self._subclasses[cls]
+
+    def _instance_of(self, x: str, cls: Any) -> str:
+        if not isinstance(cls, self.rdflib.URIRef):
+            raise Unsupported("sh:class with a non-IRI class")
+        t = self._var("t")
+        values = " ".join(f"<{c}>" for c in self.subclasses(str(cls)))
+        return f"EXISTS {{ {x} <{RDF_TYPE}> {t} VALUES {t} {{ {values} }} }}"
+
+    # -- paths -------------------------------------------------------------------------
+
+    def path(self, node: Any) -> str:
+        """A SHACL path as a SPARQL property path."""
+        r = self.rdflib
+        if isinstance(node, r.URIRef):
+            return f"<{node}>"
+        if isinstance(node, r.Literal):
+            raise Unsupported("a literal as a path")
+        if (node, r.RDF.first, None) in self.g:
+            items = self._list(node)
+            if len(items) < 2:
+                raise Unsupported("a sequence path of fewer than two steps")
+            return "(" + "/".join(self.path(p) for p in items) + ")"
+        preds = {str(p) for p in self.g.predicates(node, None)}
+        unary = {SH + "inversePath": "^{}", SH + "zeroOrMorePath": "{}*",
+                 SH + "oneOrMorePath": "{}+", SH + "zeroOrOnePath": "{}?"}
+        if len(preds) != 1:
+            raise Unsupported(f"a path node with {sorted(preds)}")
+        pred = preds.pop()
+        inner = self._one(node, pred)
+        if pred in unary:
+            return "(" + unary[pred].format(self.path(inner)) + ")"
+        if pred == SH + "alternativePath":
+            items = self._list(inner)
+            if len(items) < 2:
+                raise Unsupported("an alternative path of fewer than two members")
+            return "(" + "|".join(self.path(p) for p in items) + ")"
+        raise Unsupported(f"path {pred}")
+
+    # -- custom constraint components (SHACL-SPARQL) -----------------------------------
+
+    def _constraint_components(self) -> list[dict]:
+        """The sh:ConstraintComponents of the shapes graph: parameters and validators."""
+        r = self.rdflib
+        out = []
+        for comp in sorted(self.g.subjects(r.RDF.type, self.sh.ConstraintComponent), key=str):
+            params = []
+            for p in self._values(comp, SH + "parameter"):
+                path = self._one(p, SH + "path")
+                optional = self._one(p, SH + "optional") == r.Literal(True)
+                params.append((path, optional))
+            out.append({"node": comp, "params": params,
+                        "validator": self._values(comp, SH + "validator"),
+                        "property": self._values(comp, SH + "propertyValidator"),
+                        "nodeValidator": self._values(comp, SH + "nodeValidator")})
+        return out
+
+    def _components_of(self, shape: Any) -> list[tuple[dict, dict[str, Any]]]:
+        """The custom components a shape uses, with their parameter values."""
+        used = []
+        for comp in self._components:
+            required = [p for p, opt in comp["params"] if not opt]
+            if not required or not all((shape, p, None) in self.g for p in required):
+                continue
+            binding = {}
+            for p, _opt in comp["params"]:
+                val = self._one(shape, str(p))
+                if val is not None:
+                    binding[str(p)] = val
+            used.append((comp, binding))
+        return used
+
+    def _component_params(self) -> set[str]:
+        return {str(p) for c in self._components for p, _ in c["params"]}
+
+    def _check_known(self, shape: Any) -> None:
+        """Every sh: term on the shape is one this compiler evaluates; parameters of custom
+        components are allowed (their use is compiled, or refused, separately)."""
+        params = self._component_params()
+        for p in set(self.g.predicates(shape, None)):
+            ps = str(p)
+            if ps.startswith(SH) and ps not in _KNOWN:
+                raise Unsupported(f"sh:{ps[len(SH):]}")
+            if ps in params:
+                continue
+        if self._values(shape, SH + "flags"):
+            flags = str(self._one(shape, SH + "flags"))
+            if flags not in ("", "i"):
+                raise Unsupported(f"sh:flags {flags!r}")
+
+    def _select_validator(self, comp: dict, is_property: bool) -> Any:
+        validators = (comp["property"] if is_property else comp["nodeValidator"]) \
+            or comp["validator"]
+        if len(validators) != 1:
+            raise Unsupported(f"component {comp['node']}: {len(validators)} validators")
+        v = validators[0]
+        if self._one(v, SH + "select") is None:
+            raise Unsupported(f"component {comp['node']}: not a SELECT validator")
+        if self._values(v, SH + "message") or self._values(comp["node"], SH + "message"):
+            raise Unsupported(f"component {comp['node']}: a validator message")
+        return v
+
+    def _prefixes(self, node: Any) -> str:
+        out = []
+        for onto in self._values(node, SH + "prefixes"):
+            for d in self._values(onto, SH + "declare"):
+                out.append(f"PREFIX {self._one(d, SH + 'prefix')}: "
+                           f"<{self._one(d, SH + 'namespace')}>\n")
+        return "".join(out)
+
+    # -- odd literals ------------------------------------------------------------------
+
+    def odd_literals(self) -> dict[str, list[Any]]:
+        """Literals of the data whose reading by rdflib (so pySHACL) may differ from
+        SPARQL's: of a datatype rdflib converts, with a lexical form outside
+        :data:`_SAFE_LEXICAL`. One scan of the data; usually none."""
+        if self._odd is None:
+            from .store import to_rdflib_term
+
+            checked = _rdflib_checked_datatypes()
+            conds = []
+            for dt in sorted(checked):
+                safe = _SAFE_LEXICAL.get(dt)
+                conds.append(f'(?d = <{dt}> && !REGEX(STR(?o), "{safe}"))' if safe
+                             else f"?d = <{dt}>")
+            rows = self.query(
+                "SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o)) "
+                f"BIND(DATATYPE(?o) AS ?d) FILTER({' || '.join(conds)}) }}")
+            self._odd = {}
+            for r in rows:
+                lit = to_rdflib_term(r["o"])
+                self._odd.setdefault(str(lit.datatype), []).append(lit)
+        return self._odd
+
+    def _all_odd(self) -> list[Any]:
+        return [lit for lits in self.odd_literals().values() for lit in lits]
+
+    @staticmethod
+    def _same(x: str, terms: Iterable[Any]) -> str:
+        parts = [f"sameTerm({x}, {sparql_term(t)})" for t in terms]
+        return "(" + " || ".join(parts) + ")" if parts else "false"
+
+    # -- value constraints as SPARQL expressions ---------------------------------------
+
+    def value_violations(self, shape: Any, x: str) -> list[tuple[str, str]]:
+        """(component IRI, SPARQL expression true when value ``x`` breaks it) for each
+        value constraint of ``shape``."""
+        r = self.rdflib
+        out: list[tuple[str, str]] = []
+        for cls in self._values(shape, SH + "class"):
+            out.append((SH + "ClassConstraintComponent",
+                        f"!({self._instance_of(x, cls)})"))
+        for dt in self._values(shape, SH + "datatype"):
+            out.append((SH + "DatatypeConstraintComponent", f"!({self._datatype(x, dt)})"))
+        for kind in self._values(shape, SH + "nodeKind"):
+            if str(kind) not in _NODE_KINDS:
+                raise Unsupported(f"sh:nodeKind {kind}")
+            out.append((SH + "NodeKindConstraintComponent",
+                        "!" + _NODE_KINDS[str(kind)].format(x=x)))
+        for pred, (op, name) in _RANGE.items():
+            for bound in self._values(shape, pred):
+                out.append((SH + f"{name}ConstraintComponent",
+                            self._range_violation(x, op, bound)))
+        flags = self._one(shape, SH + "flags")
+        for pattern in self._values(shape, SH + "pattern"):
+            text = str(pattern)
+            if "(?" in text or re.search(r"\\[1-9pPkK]", text):
+                raise Unsupported(f"sh:pattern {text!r} (regex dialects differ)")
+            fl = f', "{flags}"' if flags is not None and str(flags) else ""
+            out.append((SH + "PatternConstraintComponent",
+                        f"!COALESCE(!isBlank({x}) && REGEX(STR({x}), "
+                        f"{r.Literal(text).n3()}{fl}), false)"))
+        for pred, op, name in ((SH + "minLength", ">=", "MinLength"),
+                               (SH + "maxLength", "<=", "MaxLength")):
+            for n in self._values(shape, pred):
+                out.append((SH + f"{name}ConstraintComponent",
+                            f"!COALESCE(!isBlank({x}) && STRLEN(STR({x})) {op} {int(n)}, "
+                            "false)"))
+        for lst in self._values(shape, SH + "in"):
+            out.append((SH + "InConstraintComponent", "!" + self._same(x, self._list(lst))))
+        if not self.is_property_shape(shape):
+            for v in self._values(shape, SH + "hasValue"):
+                out.append((SH + "HasValueConstraintComponent", f"!sameTerm({x}, "
+                            f"{sparql_term(v)})"))
+        for node in self._values(shape, SH + "node"):
+            out.append((SH + "NodeConstraintComponent", f"!({self.conforms(node, x)})"))
+        for lst in self._values(shape, SH + "or"):
+            members = [self.conforms(s, x) for s in self._list(lst)]
+            out.append((SH + "OrConstraintComponent",
+                        "!(" + " || ".join(members or ["false"]) + ")"))
+        for lst in self._values(shape, SH + "and"):
+            members = [self.conforms(s, x) for s in self._list(lst)]
+            out.append((SH + "AndConstraintComponent",
+                        "!(" + " && ".join(members or ["true"]) + ")"))
+        for lst in self._values(shape, SH + "xone"):
+            members = [f"IF({self.conforms(s, x)}, 1, 0)" for s in self._list(lst)]
+            out.append((SH + "XoneConstraintComponent",
+                        "(" + " + ".join(members or ["0"]) + ") != 1"))
+        for s in self._values(shape, SH + "not"):
+            out.append((SH + "NotConstraintComponent", f"({self.conforms(s, x)})"))
+        return out
+
+    def _datatype(self, x: str, dt: Any) -> str:
+        """True when ``x`` is a literal of datatype ``dt`` as pySHACL decides it: the
+        datatype's IRI, and for the datatypes rdflib converts, a form rdflib accepts."""
+        if not isinstance(dt, self.rdflib.URIRef):
+            raise Unsupported("sh:datatype with a non-IRI")
+        d = str(dt)
+        if d == RDFS + "Literal":
+            return f"isLiteral({x})"
+        if d == RDFS + "Datatype":
+            raise Unsupported("sh:datatype rdfs:Datatype (rdflib reads xsd:string apart)")
+        base = f"(isLiteral({x}) && DATATYPE({x}) = <{d}>)"
+        if d in _STRINGS or d not in _rdflib_checked_datatypes():
+            return base
+        odd = self.odd_literals().get(d, [])
+        valid = [lit for lit in odd if _pyshacl_datatype_ok(lit, d)]
+        safe = _SAFE_LEXICAL.get(d)
+        lexical = f'REGEX(STR({x}), "{safe}")' if safe else "false"
+        return f"({base} && ({lexical} || {self._same(x, valid)}))"
+
+    def _range_violation(self, x: str, op: str, bound: Any) -> str:
+        """True when ``x`` fails ``x op bound`` as pySHACL compares (odd literals are
+        judged in Python, the rest by SPARQL; an error or incomparable value fails)."""
+        if not isinstance(bound, self.rdflib.Literal):
+            raise Unsupported("a range bound that is not a literal")
+        if _pyshacl_value(bound) is _ILL:
+            raise Unsupported("an ill-typed range bound")
+        sparql = f"!COALESCE({x} {op} {bound.n3()}, false)"
+        odd = self._all_odd()
+        if not odd:
+            return sparql
+        passing = [lit for lit in odd if _pyshacl_range_ok(lit, op, bound)]
+        return f"IF({self._same(x, odd)}, !{self._same(x, passing)}, {sparql})"
+
+    # -- nested shapes as boolean expressions ------------------------------------------
+
+    def conforms(self, shape: Any, x: str) -> str:
+        """A SPARQL expression true when the node ``x`` conforms to ``shape`` (its targets
+        ignored, as for shapes under sh:node, sh:or, sh:xone...)."""
+        if shape in self._stack:
+            raise Unsupported("a recursive shape")
+        if self._deactivated(shape):
+            return "true"
+        self._check_known(shape)
+        if self._components_of(shape):
+            raise Unsupported("a SHACL-SPARQL component inside a nested shape")
+        self._stack.append(shape)
+        try:
+            parts: list[str] = []
+            p = self._one(shape, SH + "path")
+            if p is None:
+                parts += [f"!({e})" for _, e in self.value_violations(shape, x)]
+            else:
+                path = self.path(p)
+                v = self._var()
+                for _, e in self.value_violations(shape, v):
+                    parts.append(f"NOT EXISTS {{ {x} {path} {v} FILTER({e}) }}")
+                parts += self._nested_counts(shape, x, path)
+            for child in self._values(shape, SH + "property"):
+                if p is None:
+                    parts.append(self.conforms(child, x))
+                else:
+                    v = self._var()
+                    parts.append(f"NOT EXISTS {{ {x} {path} {v} "
+                                 f"FILTER(!({self.conforms(child, v)})) }}")
+            return "(" + " && ".join(parts) + ")" if parts else "true"
+        finally:
+            self._stack.pop()
+
+    def _nested_counts(self, shape: Any, x: str, path: str) -> list[str]:
+        out = []
+
+        def distinct(n: int) -> str:
+            vs = [self._var() for _ in range(n)]
+            pats = " ".join(f"{x} {path} {v} ." for v in vs)
+            neq = " && ".join(f"!sameTerm({a}, {b})" for a, b in itertools.combinations(vs, 2))
+            return f"EXISTS {{ {pats}" + (f" FILTER({neq})" if neq else "") + " }"
+
+        for n in self._values(shape, SH + "minCount"):
+            n = int(n)
+            if n > _NESTED_COUNT_LIMIT:
+                raise Unsupported(f"sh:minCount {n} in a nested shape")
+            if n > 0:
+                out.append(distinct(n))
+        for n in self._values(shape, SH + "maxCount"):
+            n = int(n)
+            if n + 1 > _NESTED_COUNT_LIMIT:
+                raise Unsupported(f"sh:maxCount {n} in a nested shape")
+            out.append(f"!({distinct(n + 1)})")
+        for v in self._values(shape, SH + "hasValue"):
+            out.append(f"EXISTS {{ {x} {path} {sparql_term(v)} }}")
+        return out
+
+    # -- targets and top-level shapes --------------------------------------------------
+
+    def targets(self, shape: Any) -> list[str]:
+        """Group patterns binding ?this to the shape's focus nodes, one per target."""
+        r = self.rdflib
+        out = []
+        for cls in self._values(shape, SH + "targetClass"):
+            if not isinstance(cls, r.URIRef):
+                raise Unsupported("sh:targetClass with a non-IRI")
+            values = " ".join(f"<{c}>" for c in self.subclasses(str(cls)))
+            out.append(f"{{ ?this <{RDF_TYPE}> ?_tc VALUES ?_tc {{ {values} }} }}")
+        for p in self._values(shape, SH + "targetSubjectsOf"):
+            out.append(f"{{ ?this <{p}> ?_to }}")
+        for p in self._values(shape, SH + "targetObjectsOf"):
+            out.append(f"{{ ?_ts <{p}> ?this }}")
+        nodes = self._values(shape, SH + "targetNode")
+        if nodes:
+            out.append("{ VALUES ?this { " + " ".join(sparql_term(n) for n in nodes) + " } }")
+        if (shape, self.sh.target, None) in self.g:
+            raise Unsupported("sh:target (SPARQL-based targets)")
+        return out
+
+    def _focus(self, targets: Sequence[str]) -> str:
+        body = " UNION ".join(targets)
+        if self.focus_filter:
+            body = f"{{ {body} }} {self.focus_filter}"
+        return f"{{ SELECT DISTINCT ?this WHERE {{ {body} }} }}"
+
+    def compile_shape(self, shape: Any, targets: Sequence[str]) -> list[Check]:
+        """The checks of one shape applied to the focus nodes of ``targets``."""
+        self._check_known(shape)
+        messages = self._values(shape, SH + "message")
+        if not messages:  # pySHACL writes its own generic messages: let it
+            raise Unsupported("a shape without sh:message")
+        severity = str(self._one(shape, SH + "severity") or self.sh.Violation)
+        focus = self._focus(targets)
+        checks: list[Check] = []
+        p = self._one(shape, SH + "path")
+        path = self.path(p) if p is not None else None
+        if path is not None and self._values(shape, SH + "property"):
+            raise Unsupported("sh:property on a property shape")
+        self._stack.append(shape)
+        try:
+            violations = self.value_violations(shape, "?value")
+        finally:
+            self._stack.pop()
+        if violations:
+            binds = " ".join(f"BIND(COALESCE({e}, true) AS ?_c{i})"
+                             for i, (_, e) in enumerate(violations))
+            any_ = " || ".join(f"?_c{i}" for i in range(len(violations)))
+            values = f"?this {path} ?value ." if path else "BIND(?this AS ?value)"
+            cols = " ".join(f"?_c{i}" for i in range(len(violations)))
+            checks.append(Check(
+                shape=shape, kind="values", severity=severity, messages=messages, path=p,
+                components=[c for c, _ in violations],
+                query=f"SELECT DISTINCT ?this ?value {cols} WHERE {{ {focus} {values} "
+                      f"{binds} FILTER({any_}) }}"))
+        if path is not None:
+            counts = []
+            for n in self._values(shape, SH + "minCount"):
+                counts.append((SH + "MinCountConstraintComponent", f"?_n < {int(n)}"))
+            for n in self._values(shape, SH + "maxCount"):
+                counts.append((SH + "MaxCountConstraintComponent", f"?_n > {int(n)}"))
+            aggs = ["(COUNT(DISTINCT ?_v) AS ?_n)"]
+            for i, v in enumerate(self._values(shape, SH + "hasValue")):
+                aggs.append(f"(MAX(IF(COALESCE(sameTerm(?_v, {sparql_term(v)}), false), 1, 0))"
+                            f" AS ?_h{i})")
+                counts.append((SH + "HasValueConstraintComponent", f"?_h{i} = 0"))
+            if counts:
+                binds = " ".join(f"BIND({e} AS ?_c{i})" for i, (_, e) in enumerate(counts))
+                any_ = " || ".join(f"?_c{i}" for i in range(len(counts)))
+                cols = " ".join(f"?_c{i}" for i in range(len(counts)))
+                checks.append(Check(
+                    shape=shape, kind="counts", severity=severity, messages=messages, path=p,
+                    components=[c for c, _ in counts], with_value=False,
+                    query=f"SELECT ?this {cols} WHERE {{ {{ SELECT ?this {' '.join(aggs)} "
+                          f"WHERE {{ {focus} OPTIONAL {{ ?this {path} ?_v }} }} "
+                          f"GROUP BY ?this }} {binds} FILTER({any_}) }}"))
+        for comp, binding in self._components_of(shape):
+            validator = self._select_validator(comp, path is not None)
+            checks.append(self._component_check(shape, comp, validator, binding, path,
+                                                focus, severity, messages, p))
+        return checks
+
+    def _component_check(self, shape: Any, comp: dict, validator: Any,
+                         binding: dict[str, Any], path: str | None, focus: str,
+                         severity: str, messages: list[Any], p: Any) -> Check:
+        text = str(self._one(validator, SH + "select"))
+        if re.search(r"\bSELECT\b", text, re.I) and len(re.findall(r"\bSELECT\b", text,
+                                                                  re.I)) > 1:
+            raise Unsupported("a validator with a subquery")
+        if re.search(r"\$value\b", text) and path is None:
+            raise Unsupported("a node validator using $value")
+        for param, value in binding.items():
+            local = re.split(r"[#/]", param)[-1]
+            text = re.sub(rf"[?$]{re.escape(local)}\b", sparql_term(value).replace("\\", r"\\"),
+                          text)
+        if path is not None:
+            text = text.replace("$PATH", path)
+        elif "$PATH" in text:
+            raise Unsupported("$PATH in a node validator")
+        text = re.sub(r"\$this\b", "?this", text)
+        match = re.search(r"\bWHERE\s*\{", text, re.I)
+        if match is None:
+            raise Unsupported("a validator query without WHERE")
+        query = self._prefixes(validator) + text[:match.end()] + f" {focus} " \
+            + text[match.end():]
+        return Check(shape=shape, kind="select", severity=severity, messages=messages,
+                     path=p, components=[str(comp["node"])], query=query)
+
+    def top_level(self) -> list[Any]:
+        """The shapes that have targets and are not deactivated."""
+        shapes = set()
+        for pred in ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode",
+                     "target"):
+            shapes.update(self.g.subjects(self.sh[pred], None))
+        return [s for s in sorted(shapes, key=str) if not self._deactivated(s)]
+
+
+def plan(shapes: Any, query: Callable[[str], Any], focus_filter: str | None = None) -> Plan:
+    """Compile every shape that has targets. A shape the compiler cannot evaluate (itself,
+    a nested shape, or one of its sh:property shapes) goes to ``fallback`` whole, with the
+    reason, for pySHACL to run; nothing is skipped silently."""
+    comp = Compiler(shapes, query, focus_filter)
+    out = Plan()
+    for shape in comp.top_level():
+        try:
+            targets = comp.targets(shape)
+            checks = comp.compile_shape(shape, targets)
+            if not comp.is_property_shape(shape):
+                for child in comp._values(shape, SH + "property"):
+                    if comp._deactivated(child):
+                        continue
+                    checks += comp.compile_shape(child, targets)
+        except Unsupported as exc:
+            out.fallback.append(shape)
+            out.reasons[shape] = str(exc)
+            continue
+        out.checks += checks
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Running a plan
+# ---------------------------------------------------------------------------------------
+
+
+def run(plan_: Plan, query: Callable[[str], Any], report: Any, shapes: Any) -> None:
+    """Run the checks and add their sh:ValidationResults to the rdflib ``report`` (which
+    has one sh:ValidationReport node); complex paths are copied from ``shapes``."""
+    import rdflib
+
+    from .store import to_rdflib_term
+
+    sh = rdflib.Namespace(SH)
+    report_node = next(iter(report.subjects(rdflib.RDF.type, sh.ValidationReport)))
+    copied: set[Any] = set()
+    violated = False
+    for check in plan_.checks:
+        try:
+            rows = query(check.query)
+        except SyntaxError as exc:  # a compiler bug, not the user's: say which shape
+            raise RuntimeError(f"shape {check.shape}: generated query does not parse: "
+                               f"{exc}\n{check.query}") from None
+        for row in rows:
+            focus = to_rdflib_term(row["this"])
+            if check.kind == "select":
+                value = row["value"] if "value" in _names(rows) else None
+                found = [(check.components[0],
+                          to_rdflib_term(value) if value is not None else None,
+                          to_rdflib_term(row["path"]) if "path" in _names(rows)
+                          and row["path"] is not None else check.path)]
+            else:
+                value = to_rdflib_term(row["value"]) if check.with_value else None
+                found = [(c, value, check.path) for i, c in enumerate(check.components)
+                         if _true(row[f"_c{i}"])]
+            for component, val, path in found:
+                res = rdflib.BNode()
+                report.add((report_node, sh.result, res))
+                report.add((res, rdflib.RDF.type, sh.ValidationResult))
+                report.add((res, sh.focusNode, focus))
+                report.add((res, sh.resultSeverity, rdflib.URIRef(check.severity)))
+                report.add((res, sh.sourceShape, check.shape))
+                report.add((res, sh.sourceConstraintComponent, rdflib.URIRef(component)))
+                if val is not None:
+                    report.add((res, sh.value, val))
+                if path is not None:
+                    report.add((res, sh.resultPath, path))
+                    _copy_node(shapes, path, report, copied)
+                for m in check.messages:
+                    report.add((res, sh.resultMessage, m))
+                violated = violated or check.severity == SH + "Violation"
+    if violated:
+        report.set((report_node, sh.conforms, rdflib.Literal(False)))
+
+
+def _names(rows: Any) -> set[str]:
+    return {v.value for v in rows.variables}
+
+
+def _true(term: Any) -> bool:
+    return isinstance(term, ox.Literal) and term.value in ("true", "1")
+
+
+def _copy_node(graph: Any, node: Any, report: Any, copied: set[Any]) -> None:
+    """Copy a blank-node structure (a complex path) from the shapes graph into the report,
+    as pySHACL does."""
+    import rdflib
+
+    if not isinstance(node, rdflib.BNode) or node in copied:
+        return
+    copied.add(node)
+    for p, o in graph.predicate_objects(node):
+        report.add((node, p, o))
+        _copy_node(graph, o, report, copied)
+
+
+# ---------------------------------------------------------------------------------------
+# How pySHACL (through rdflib) reads a literal
+# ---------------------------------------------------------------------------------------
+
+
+class _Ill:
+    pass
+
+
+_ILL = _Ill()
+
+
+def _rdflib_checked_datatypes() -> set[str]:
+    """Datatypes rdflib converts to Python values (so may find ill-typed), but strings."""
+    from rdflib.term import XSDToPython
+
+    return {str(k) for k, conv in XSDToPython.items()
+            if k is not None and conv is not None and str(k) not in _STRINGS
+            and str(k).startswith(XSD)} | set(_SAFE_LEXICAL)
+
+
+def _quiet_literal(lit: Any) -> Any:
+    """``lit`` rebuilt by rdflib (its Python value), without rdflib's conversion log."""
+    import rdflib
+
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return rdflib.Literal(str(lit), datatype=lit.datatype, lang=lit.language)
+    finally:
+        logger.setLevel(level)
+
+
+def _pyshacl_value(lit: Any) -> Any:
+    lit = _quiet_literal(lit)
+    return _ILL if lit.ill_typed is True else lit.value
+
+
+def _pyshacl_datatype_ok(lit: Any, datatype: str) -> bool:
+    """pySHACL's DatatypeConstraintComponent on one literal of datatype ``datatype``."""
+    import datetime
+    from decimal import Decimal
+
+    value = _pyshacl_value(lit)
+    if value is _ILL:
+        return False
+    kinds = {XSD + "integer": int, XSD + "float": float, XSD + "decimal": Decimal,
+             XSD + "boolean": bool, XSD + "date": datetime.date, XSD + "time": datetime.time,
+             XSD + "dateTime": datetime.datetime}
+    kind = kinds.get(datatype)
+    return True if kind is None else isinstance(value, kind)
+
+
+def _pyshacl_range_ok(lit: Any, op: str, bound: Any) -> bool:
+    """pySHACL's min/max inclusive/exclusive comparison of one literal with ``bound``."""
+    from pyshacl.rdfutil.compare import compare_literal  # only for odd literals
+
+    lit = _quiet_literal(lit)
+    bound_is_string = isinstance(bound.value, str)
+    if bound_is_string != isinstance(lit.value, str):
+        return False
+    try:
+        cmp = compare_literal(lit, bound)
+    except (TypeError, NotImplementedError):
+        return False
+    return {">=": cmp >= 0, ">": cmp > 0, "<=": cmp <= 0, "<": cmp < 0}[op]
