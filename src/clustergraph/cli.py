@@ -142,6 +142,10 @@ def store_option() -> Any:
               show_default=True,
               help="Closure computed on a copy of the data before validating; the shapes "
                    "need none.")
+@click.option("--engine", type=click.Choice(("oxigraph", "pyshacl")), default=None,
+              help="oxigraph: shapes compiled to SPARQL, run in bulk (default without "
+                   "inference); pyshacl: the reference implementation (needed for "
+                   "--inference).")
 @click.option("--format", "-f", "fmt", type=click.Choice(("text", "turtle", "json")),
               default="text", show_default=True,
               help="text: grouped by country and node; turtle: the SHACL validation report.")
@@ -153,9 +157,9 @@ def store_option() -> Any:
                    "of the graph: the nodes it links to elsewhere are there as context.")
 @store_option()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=True, path_type=str))
-def validate_command(inference: str, fmt: str, extra_shapes: tuple[str, ...],
-                     country: str | None, store_dir: str | None,
-                     files: tuple[str, ...]) -> None:
+def validate_command(inference: str, engine: str | None, fmt: str,
+                     extra_shapes: tuple[str, ...], country: str | None,
+                     store_dir: str | None, files: tuple[str, ...]) -> None:
     """Check the graph against the SHACL shapes; exit 1 if there is a violation.
 
     Without FILES, the bundled graph is checked; with FILES, those data files (a new
@@ -169,13 +173,15 @@ def validate_command(inference: str, fmt: str, extra_shapes: tuple[str, ...],
       clustergraph validate
       clustergraph validate data/be/*.ttl --format json
       clustergraph validate --store landscape.db --country be
+      clustergraph validate --engine pyshacl    # the reference SHACL engine
     """
     from .validate import RENDERERS, validate
 
     data: Any = list(files) or None
     if store_dir:
         data = _open_store_option(store_dir, files)
-    result = validate(data, inference=inference, extra_shapes=extra_shapes, country=country)
+    result = validate(data, inference=inference, extra_shapes=extra_shapes, country=country,
+                      engine=engine)
     click.echo(RENDERERS[fmt](result), nl=False)
     if not result.conforms:
         sys.exit(int(ExitCode.VALIDATION_FAILED))
