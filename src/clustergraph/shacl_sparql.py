@@ -120,6 +120,9 @@ class Check:
     messages: list[Any]  # rdflib Literals (sh:message)
     path: Any = None  # rdflib term (sh:resultPath), None for a node shape
     with_value: bool = True
+    #: for the results of a shape under sh:node: the shape with the sh:node, whose
+    #: NodeConstraintComponent results (with this focus node as value) they detail
+    detail_of: Any = None
 
 
 @dataclass
@@ -273,7 +276,7 @@ class Compiler:
         """Every sh: term on the shape is one this compiler evaluates; parameters of custom
         components are allowed (their use is compiled, or refused, separately)."""
         params = self._component_params()
-        for p in set(self.g.predicates(shape, None)):
+        for p in sorted(set(self.g.predicates(shape, None)), key=str):
             ps = str(p)
             if ps.startswith(SH) and ps not in _KNOWN:
                 raise Unsupported(f"sh:{ps[len(SH):]}")
@@ -306,13 +309,12 @@ class Compiler:
 
     # -- odd literals ------------------------------------------------------------------
 
-    def odd_literals(self) -> dict[str, list[Any]]:
+    def odd_literals(self) -> dict[str, list[tuple[str, Any]]]:
         """Literals of the data whose reading by rdflib (so pySHACL) may differ from
         SPARQL's: of a datatype rdflib converts, with a lexical form outside
-        :data:`_SAFE_LEXICAL`. One scan of the data; usually none."""
+        :data:`_SAFE_LEXICAL`. One scan of the data; usually none. Per datatype, each as
+        (its SPARQL syntax as stored, the rdflib literal pySHACL gets from it)."""
         if self._odd is None:
-            from .store import to_rdflib_term
-
             checked = _rdflib_checked_datatypes()
             conds = []
             for dt in sorted(checked):
@@ -324,16 +326,20 @@ class Compiler:
                 f"BIND(DATATYPE(?o) AS ?d) FILTER({' || '.join(conds)}) }}")
             self._odd = {}
             for r in rows:
-                lit = to_rdflib_term(r["o"])
-                self._odd.setdefault(str(lit.datatype), []).append(lit)
+                lit = _as_pyshacl_sees(r["o"])
+                self._odd.setdefault(r["o"].datatype.value, []).append((str(r["o"]), lit))
         return self._odd
 
-    def _all_odd(self) -> list[Any]:
+    def _all_odd(self) -> list[tuple[str, Any]]:
         return [lit for lits in self.odd_literals().values() for lit in lits]
 
     @staticmethod
     def _same(x: str, terms: Iterable[Any]) -> str:
-        parts = [f"sameTerm({x}, {sparql_term(t)})" for t in terms]
+        """``x`` is one of ``terms`` (rdflib terms, or SPARQL text)."""
+        import rdflib
+
+        parts = [f"sameTerm({x}, {sparql_term(t) if isinstance(t, rdflib.term.Node) else t})"
+                 for t in terms]
         return "(" + " || ".join(parts) + ")" if parts else "false"
 
     # -- value constraints as SPARQL expressions ---------------------------------------
@@ -410,7 +416,7 @@ class Compiler:
         if d in _STRINGS or d not in _rdflib_checked_datatypes():
             return base
         odd = self.odd_literals().get(d, [])
-        valid = [lit for lit in odd if _pyshacl_datatype_ok(lit, d)]
+        valid = [text for text, lit in odd if _pyshacl_datatype_ok(lit, d)]
         safe = _SAFE_LEXICAL.get(d)
         lexical = f'REGEX(STR({x}), "{safe}")' if safe else "false"
         return f"({base} && ({lexical} || {self._same(x, valid)}))"
@@ -426,8 +432,9 @@ class Compiler:
         odd = self._all_odd()
         if not odd:
             return sparql
-        passing = [lit for lit in odd if _pyshacl_range_ok(lit, op, bound)]
-        return f"IF({self._same(x, odd)}, !{self._same(x, passing)}, {sparql})"
+        passing = [text for text, lit in odd if _pyshacl_range_ok(lit, op, bound)]
+        return (f"IF({self._same(x, [text for text, _ in odd])}, "
+                f"!{self._same(x, passing)}, {sparql})")
 
     # -- nested shapes as boolean expressions ------------------------------------------
 
@@ -516,14 +523,25 @@ class Compiler:
             body = f"{{ {body} }} {self.focus_filter}"
         return f"{{ SELECT DISTINCT ?this WHERE {{ {body} }} }}"
 
-    def compile_shape(self, shape: Any, targets: Sequence[str]) -> list[Check]:
-        """The checks of one shape applied to the focus nodes of ``targets``."""
+    def compile_application(self, shape: Any, focus: str, detail_of: Any = None) -> list[Check]:
+        """The checks of a shape and, for a node shape, of its sh:property shapes, applied
+        to the focus nodes that the subquery ``focus`` selects (as ?this)."""
+        if len(self._stack) > 8:
+            raise Unsupported("sh:node nested too deep")
+        checks = self.compile_shape(shape, focus, detail_of)
+        if not self.is_property_shape(shape):
+            for child in self._values(shape, SH + "property"):
+                if not self._deactivated(child):
+                    checks += self.compile_shape(child, focus, detail_of)
+        return checks
+
+    def compile_shape(self, shape: Any, focus: str, detail_of: Any = None) -> list[Check]:
+        """The checks of one shape applied to the focus nodes ``focus`` selects. With
+        ``detail_of`` (the shape whose sh:node this is) the results are the sh:detail of
+        that shape's NodeConstraintComponent results, as pySHACL nests them."""
         self._check_known(shape)
         messages = self._values(shape, SH + "message")
-        if not messages:  # pySHACL writes its own generic messages: let it
-            raise Unsupported("a shape without sh:message")
         severity = str(self._one(shape, SH + "severity") or self.sh.Violation)
-        focus = self._focus(targets)
         checks: list[Check] = []
         p = self._one(shape, SH + "path")
         path = self.path(p) if p is not None else None
@@ -570,6 +588,25 @@ class Compiler:
             validator = self._select_validator(comp, path is not None)
             checks.append(self._component_check(shape, comp, validator, binding, path,
                                                 focus, severity, messages, p))
+        if checks and not messages:  # pySHACL writes its own generic messages: let it
+            raise Unsupported("a shape without sh:message")
+        for check in checks:
+            check.detail_of = detail_of
+        # pySHACL nests the results of a value's sh:node shape under the sh:node result
+        # (sh:detail): the node shape applied to exactly the values that fail it.
+        for node in self._values(shape, SH + "node"):
+            self._stack.append(shape)
+            try:
+                fails = f"FILTER(!({self.conforms(node, '?this')}))"
+                if path is None:
+                    inner = f"{focus} {fails}"
+                else:
+                    pf = self._var("pf")
+                    inner = f"{focus.replace('?this', pf)} {pf} {path} ?this . {fails}"
+                checks += self.compile_application(
+                    node, f"{{ SELECT DISTINCT ?this WHERE {{ {inner} }} }}", detail_of=shape)
+            finally:
+                self._stack.pop()
         return checks
 
     def _component_check(self, shape: Any, comp: dict, validator: Any,
@@ -615,13 +652,7 @@ def plan(shapes: Any, query: Callable[[str], Any], focus_filter: str | None = No
     out = Plan()
     for shape in comp.top_level():
         try:
-            targets = comp.targets(shape)
-            checks = comp.compile_shape(shape, targets)
-            if not comp.is_property_shape(shape):
-                for child in comp._values(shape, SH + "property"):
-                    if comp._deactivated(child):
-                        continue
-                    checks += comp.compile_shape(child, targets)
+            checks = comp.compile_application(shape, comp._focus(comp.targets(shape)))
         except Unsupported as exc:
             out.fallback.append(shape)
             out.reasons[shape] = str(exc)
@@ -646,6 +677,7 @@ def run(plan_: Plan, query: Callable[[str], Any], report: Any, shapes: Any) -> N
     report_node = next(iter(report.subjects(rdflib.RDF.type, sh.ValidationReport)))
     copied: set[Any] = set()
     violated = False
+    node_results: dict[tuple[Any, Any], list[Any]] = {}  # (shape, value) -> sh:node results
     for check in plan_.checks:
         try:
             rows = query(check.query)
@@ -666,7 +698,14 @@ def run(plan_: Plan, query: Callable[[str], Any], report: Any, shapes: Any) -> N
                          if _true(row[f"_c{i}"])]
             for component, val, path in found:
                 res = rdflib.BNode()
-                report.add((report_node, sh.result, res))
+                if check.detail_of is None:
+                    report.add((report_node, sh.result, res))
+                    violated = violated or check.severity == SH + "Violation"
+                else:
+                    for parent in node_results.get((check.detail_of, focus), []):
+                        report.add((parent, sh.detail, res))
+                if component == SH + "NodeConstraintComponent":
+                    node_results.setdefault((check.shape, val), []).append(res)
                 report.add((res, rdflib.RDF.type, sh.ValidationResult))
                 report.add((res, sh.focusNode, focus))
                 report.add((res, sh.resultSeverity, rdflib.URIRef(check.severity)))
@@ -679,7 +718,6 @@ def run(plan_: Plan, query: Callable[[str], Any], report: Any, shapes: Any) -> N
                     _copy_node(shapes, path, report, copied)
                 for m in check.messages:
                     report.add((res, sh.resultMessage, m))
-                violated = violated or check.severity == SH + "Violation"
     if violated:
         report.set((report_node, sh.conforms, rdflib.Literal(False)))
 
@@ -718,33 +756,36 @@ _ILL = _Ill()
 
 
 def _rdflib_checked_datatypes() -> set[str]:
-    """Datatypes rdflib converts to Python values (so may find ill-typed), but strings."""
-    from rdflib.term import XSDToPython
+    """Datatypes rdflib converts to Python values (so may find a literal ill-typed), but
+    strings. Read at each validation: other libraries register more (owlrl adds
+    xsd:gYear...), and what rdflib knows at that moment is what pySHACL checks."""
+    from rdflib.term import _toPythonMapping
 
-    return {str(k) for k, conv in XSDToPython.items()
-            if k is not None and conv is not None and str(k) not in _STRINGS
-            and str(k).startswith(XSD)} | set(_SAFE_LEXICAL)
+    return {str(k) for k, conv in _toPythonMapping.items()
+            if k is not None and conv is not None and str(k) not in _STRINGS} \
+        | set(_SAFE_LEXICAL)
 
 
-def _quiet_literal(lit: Any) -> Any:
-    """``lit`` rebuilt by rdflib (its Python value), without rdflib's conversion log."""
-    import rdflib
+def _as_pyshacl_sees(term: ox.Literal) -> Any:
+    """The rdflib literal pySHACL gets for an Oxigraph literal (through
+    :func:`~clustergraph.store.to_rdflib_term`, which may normalise the lexical form),
+    without rdflib's log of the forms it cannot convert."""
+    import warnings
+
+    from .store import to_rdflib_term
 
     logger = logging.getLogger("rdflib.term")
     level = logger.level
     logger.setLevel(logging.CRITICAL)
     try:
-        import warnings
-
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return rdflib.Literal(str(lit), datatype=lit.datatype, lang=lit.language)
+            return to_rdflib_term(term)
     finally:
         logger.setLevel(level)
 
 
 def _pyshacl_value(lit: Any) -> Any:
-    lit = _quiet_literal(lit)
     return _ILL if lit.ill_typed is True else lit.value
 
 
@@ -767,7 +808,6 @@ def _pyshacl_range_ok(lit: Any, op: str, bound: Any) -> bool:
     """pySHACL's min/max inclusive/exclusive comparison of one literal with ``bound``."""
     from pyshacl.rdfutil.compare import compare_literal  # only for odd literals
 
-    lit = _quiet_literal(lit)
     bound_is_string = isinstance(bound.value, str)
     if bound_is_string != isinstance(lit.value, str):
         return False
@@ -775,4 +815,6 @@ def _pyshacl_range_ok(lit: Any, op: str, bound: Any) -> bool:
         cmp = compare_literal(lit, bound)
     except (TypeError, NotImplementedError):
         return False
+    except ArithmeticError as exc:  # NaN and the like: whatever pySHACL does, it does it
+        raise Unsupported(f"comparing {lit.n3()} with {bound.n3()} ({exc!r})") from None
     return {">=": cmp >= 0, ">": cmp > 0, "<=": cmp <= 0, "<": cmp < 0}[op]

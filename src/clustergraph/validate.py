@@ -549,10 +549,19 @@ def _keep_focus_graph(report: rdflib.Graph, kg: KnowledgeGraph, focus_graph: str
                        else ox.BlankNode(str(focus)))
             if next(iter(kg.store.quads_for_pattern(subject, None, None, g)), None) is None:
                 report.remove((report_node, sh.result, res))
-                report.remove((res, None, None))
+                _remove_result(report, res)
         violated = any(report.value(r, sh.resultSeverity) == sh.Violation
                        for r in report.objects(report_node, sh.result))
         report.set((report_node, sh.conforms, rdflib.Literal(not violated)))
+
+
+def _remove_result(report: rdflib.Graph, res: Any) -> None:
+    """Remove a result and its sh:detail results (the results of a nested sh:node shape)."""
+    import rdflib
+
+    for detail in list(report.objects(res, rdflib.URIRef(SH + "detail"))):
+        _remove_result(report, detail)
+    report.remove((res, None, None))
 
 
 def _run_sparql_rule(rule: _SparqlRule, kg: KnowledgeGraph, graphs: list[str],
@@ -687,7 +696,10 @@ def _collect(report: rdflib.Graph, data: Any) -> list[Result]:
         focus_text = _term(focus)
         value_text = _term(value) if value is not None else None
         path_text = _path_text(report, path) if path is not None else None
-        raw = report.value(res, sh.resultMessage)
+        # A shape with several sh:message (pySHACL writes them all): the English one first,
+        # then in text order, so that the report does not depend on rdflib's set order.
+        raw = min(report.objects(res, sh.resultMessage), default=None,
+                  key=lambda m: (getattr(m, "language", None) not in ("en", None), str(m)))
         if raw is None:  # a shape without sh:message: fall back on the shape's name
             raw = rdflib.Literal(f"{focus_text} does not satisfy {_term(shape)}")
         message = _substitute(str(raw), focus_text, value_text, path_text)
