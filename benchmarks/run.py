@@ -331,6 +331,19 @@ def median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
+def _git_state() -> str:
+    """The commit the measured code is at, and whether src/ has uncommitted changes."""
+    root = HERE.parent.parent
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "src"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"commit {head}" + (" + uncommitted changes in src/" if dirty else "")
+
+
 def machine_facts() -> list[tuple[str, str]]:
     from importlib.metadata import version
 
@@ -351,6 +364,7 @@ def machine_facts() -> list[tuple[str, str]]:
     facts = [("CPU", f"{cpu}, {os.cpu_count()} cores"), ("RAM", ram),
              ("OS", f"{platform.system()} {platform.release()}"),
              ("Python", platform.python_version())]
+    facts.append(("clustergraph source", _git_state()))
     for pkg in ("clustergraph", "rdflib", "pyoxigraph", "pyshacl"):
         try:
             facts.append((pkg, version(pkg)))
