@@ -309,8 +309,12 @@ def validate(
     )
     if not isinstance(report, rdflib.Graph):  # pySHACL could not run the shapes
         raise InputError(f"the shapes cannot be run: {text.strip().splitlines()[-1]}")
+    rules_kg, rules_graphs = kg, graphs
+    if focus_graph is not None:  # the rules see what the shapes see (and run fast)
+        scratch, rules_graphs = _country_store(kg, graphs, focus_graph)
+        rules_kg = KnowledgeGraph(store=scratch)
     for rule in rules:
-        _run_sparql_rule(rule, kg, graphs, report, focus_graph)
+        _run_sparql_rule(rule, rules_kg, rules_graphs, report, focus_graph)
     if focus_graph is not None:
         _keep_focus_graph(report, kg, focus_graph)
     results = _collect(report, data_graph)
@@ -351,15 +355,8 @@ def _validate_oxigraph(kg: KnowledgeGraph, shapes: rdflib.Graph, graphs: list[st
         query_graphs = [_CONTEXT_GRAPH]
         rules_kg, rules_graphs = KnowledgeGraph(store=store), query_graphs
     if focus_graph is not None:
-        context = [g for g in graphs if not g.startswith(layer_graph("data") + "/")]
-        store = ox.Store()
-        for g in context:
-            store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(_CONTEXT_GRAPH))
-                         for q in kg.store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
-        store.extend(kg.store.quads_for_pattern(None, None, None, ox.NamedNode(focus_graph)))
-        store.extend(ox.Quad(s, p, o, ox.NamedNode(_CONTEXT_GRAPH))
-                     for s, p, o in _linked_elsewhere_terms(kg, focus_graph))
-        query_graphs = [_CONTEXT_GRAPH, focus_graph]
+        store, query_graphs = _country_store(kg, graphs, focus_graph)
+        rules_kg, rules_graphs = KnowledgeGraph(store=store), query_graphs
         focus_filter = f"FILTER EXISTS {{ GRAPH <{focus_graph}> {{ ?this ?_fp ?_fo }} }}"
     default = [ox.NamedNode(g) for g in query_graphs]
 
@@ -416,6 +413,26 @@ def _run_fallback(plan: Any, shapes: rdflib.Graph, data_graph: rdflib.Graph,
     for t in fallback:
         if t[0] not in reports:
             report.add(t)
+
+
+def _country_store(kg: KnowledgeGraph, graphs: list[str],
+                   focus_graph: str) -> tuple[Any, list[str]]:
+    """What ``--country`` validates, in an in-memory scratch store: the context graphs
+    (ontology, vocabularies, reference) and the nodes the country links to in other
+    countries' data (one hop) in one graph, the country's own graph under its name. Both
+    engines run the shapes and the SPARQL rules on it (not on the whole landscape: one
+    country's check stays fast). Returns the store and its two graph names."""
+    import pyoxigraph as ox
+
+    context = [g for g in graphs if not g.startswith(layer_graph("data") + "/")]
+    store = ox.Store()
+    ctx = ox.NamedNode(_CONTEXT_GRAPH)
+    for g in context:
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, ctx)
+                     for q in kg.store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+    store.extend(kg.store.quads_for_pattern(None, None, None, ox.NamedNode(focus_graph)))
+    store.extend(ox.Quad(s, p, o, ctx) for s, p, o in _linked_elsewhere_terms(kg, focus_graph))
+    return store, [_CONTEXT_GRAPH, focus_graph]
 
 
 class _OxView:
