@@ -44,6 +44,7 @@ import pyoxigraph as ox
 from .errors import OutputError, UsageError
 from .namespaces import PREFIXES
 from .resources import GRAPH_BASE, LAYERS, bundle_root
+from .store import to_oxigraph_term
 
 if TYPE_CHECKING:  # pragma: no cover
     import rdflib
@@ -128,21 +129,6 @@ def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Any:
     if dt == XSD_STRING:
         return rdflib.Literal(term.value, normalize=False)
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(dt), normalize=False)
-
-
-def oxigraph_term(term: Any) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """The Oxigraph term equal to an rdflib term."""
-    import rdflib
-
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is not None:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
 
 
 def sort_key(triple: Triple) -> tuple[str, str, str]:
@@ -340,12 +326,12 @@ def _serialize_trig(graphs: dict[str, list[Triple]]) -> bytes:
 def _serialize_lines(graphs: dict[str, list[Triple]], quads: bool) -> bytes:
     if quads:
         items = [
-            ox.Quad(oxigraph_term(s), oxigraph_term(p), oxigraph_term(o), ox.NamedNode(g))
+            ox.Quad(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), ox.NamedNode(g))
             for g in sorted(graphs) for s, p, o in graphs[g]
         ]
         fmt = ox.RdfFormat.N_QUADS
     else:
-        items = [ox.Triple(oxigraph_term(s), oxigraph_term(p), oxigraph_term(o))
+        items = [ox.Triple(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o))
                  for s, p, o in union(graphs)]
         fmt = ox.RdfFormat.N_TRIPLES
     data = ox.serialize(items, format=fmt) or b""

@@ -162,6 +162,22 @@ def to_rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal):  # noqa: ANN
     raise TypeError(f"unsupported RDF term {term!r}")
 
 
+def to_oxigraph_term(term):  # noqa: ANN001, ANN201
+    """Convert an rdflib term to the equal Oxigraph term (the inverse of
+    :func:`to_rdflib_term`)."""
+    import rdflib
+
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
 def load_file(store: ox.Store, path: Path, graph: str) -> None:
     """Load one RDF file into the named graph ``graph`` of ``store``, refusing what
     :func:`parse_file` refuses with the same messages.

@@ -448,20 +448,9 @@ class _OxView:
         self.graphs = [ox.NamedNode(g) for g in graphs]
 
     def _ox(self, term: Any) -> Any:
-        import rdflib
+        from .store import to_oxigraph_term
 
-        ox = self.ox
-        if term is None:
-            return None
-        if isinstance(term, rdflib.URIRef):
-            return ox.NamedNode(str(term))
-        if isinstance(term, rdflib.BNode):
-            return ox.BlankNode(str(term))
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
+        return None if term is None else to_oxigraph_term(term)
 
     def _quads(self, s: Any, p: Any, o: Any) -> Iterable[Any]:
         try:
