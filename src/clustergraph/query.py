@@ -38,7 +38,7 @@ from .errors import EndpointError, InputError, QueryTimeout, RefusedError, Usage
 if TYPE_CHECKING:  # pragma: no cover
     from .store import KnowledgeGraph
 
-__all__ = ["QueryResult", "check_query", "run", "run_text", "saved_query", "with_values"]
+__all__ = ["QueryResult", "check_query", "run", "saved_query", "with_values"]
 
 DEFAULT_TIMEOUT = 30.0
 T = TypeVar("T")
@@ -351,11 +351,3 @@ def run(
 
     return _within(timeout, work, f"query {query.name!r}")
 
-
-def run_text(text: str, **kwargs: object) -> QueryResult:
-    """Run an ad-hoc query text (no parameters)."""
-    from pathlib import Path
-
-    from .catalog import parse_query
-
-    return run(parse_query("query", Path("<text>"), text), **kwargs)  # type: ignore[arg-type]
