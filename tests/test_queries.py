@@ -838,3 +838,79 @@ def test_doc_runs_to_the_end_of_the_line() -> None:
     text = "#+ params:\n#+   - n: integer; default=3; doc=a; b=c; d\nSELECT ?n WHERE {}\n"
     (p,) = parse_query("q", Path("q.rq"), text).params
     assert (p.name, p.type, p.default, p.doc) == ("n", "integer", ox.Literal(3), "a; b=c; d")
+
+
+def test_bind_header_must_name_a_known_binding() -> None:
+    text = "#+ bind: inline\nSELECT * WHERE { ?s ?p ?o }\n"
+    with pytest.raises(InputError, match=r"^bad\.rq: '#\+ bind:' must be one of "
+                                         r"substitution, values \(got 'inline'\)$"):
+        parse_query("bad", Path("bad.rq"), text)
+    assert parse_query("q", Path("q.rq"), "#+ bind: values\nSELECT * {}").binding == "values"
+    assert parse_query("q", Path("q.rq"), "SELECT * {}").binding == "substitution"
+
+
+# --------------------------------------------------------------------------- how parameters bind
+
+
+def test_values_reach_the_subqueries_that_project_the_parameter() -> None:
+    text = ("SELECT ?c ?n WHERE { ?x ?p ?c "
+            "{ SELECT ?c (COUNT(*) AS ?n) WHERE { ?y ?q ?c } GROUP BY ?c } "
+            "{ SELECT ?y (SAMPLE(?c) AS ?c2) WHERE { ?y ?r ?c } GROUP BY ?y } "
+            "{ SELECT * { ?z ?s ?c } } }")
+    got = with_values(check_query(text), {"c": ox.NamedNode("http://x/c"),
+                                           "n": ox.Literal(2)})
+    both = 'VALUES (?c ?n) { (<http://x/c> "2"^^<http://www.w3.org/2001/XMLSchema#integer>) }'
+    assert got == (
+        f"SELECT ?c ?n WHERE {{ {both} ?x ?p ?c "
+        # projects ?c as it is, and ?n only as an aggregate's alias: ?c only
+        "{ SELECT ?c (COUNT(*) AS ?n) WHERE { VALUES (?c) { (<http://x/c>) } ?y ?q ?c } "
+        "GROUP BY ?c } "
+        # ?c inside an expression only: its own variable there, not bound
+        "{ SELECT ?y (SAMPLE(?c) AS ?c2) WHERE { ?y ?r ?c } GROUP BY ?y } "
+        "{ SELECT * { ?z ?s ?c } } }")
+
+
+@pytest.mark.parametrize("query", [q.name for q in saved_queries()])
+def test_both_bindings_give_the_same_rows(kg, query: str) -> None:
+    """A saved query's ``#+ bind:`` choice is about speed only: substitution and VALUES blocks
+    give the same rows, on the bundled graph and with each non-default parameter set."""
+    import dataclasses
+
+    q = saved_query(query)
+    other = "values" if q.binding == "substitution" else "substitution"
+    flipped = dataclasses.replace(q, binding=other)
+    for params in [{}, *({p.name: p.allowed[0]} for p in q.params if p.allowed)]:
+        assert run(flipped, params, kg=kg).rows == run(q, params, kg=kg).rows, params
+
+
+# --------------------------------------------------------------------------- time limits
+
+SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s2 a ?o2 . "
+        "FILTER(STR(?o) < STR(?o2)) }")
+
+
+def test_without_a_timeout_the_query_runs_in_the_calling_thread() -> None:
+    import threading
+
+    from clustergraph.query import _within
+
+    assert _within(None, threading.current_thread, "q") is threading.current_thread()
+    worker = _within(5, threading.current_thread, "q")
+    assert worker is not threading.current_thread() and worker.daemon
+    # an idle worker is used again rather than a thread started per query
+    assert _within(5, threading.current_thread, "q") is worker
+
+
+def test_after_a_timeout_the_next_query_runs(kg) -> None:
+    from clustergraph.errors import QueryTimeout
+
+    slow = parse_query("slow", Path("slow.rq"), SLOW)
+    with pytest.raises(QueryTimeout, match=r"^query 'slow' ran past the 0.05 s timeout; "
+                                           r"stopped, no result$"):
+        run(slow, kg=kg, timeout=0.05)
+    # the abandoned worker is not reused; a fresh one answers, and errors still come back
+    assert rows_of(run(label_query(), kg=kg, timeout=5)) == [
+        ("Flanders Innovation Clusters Policy", FLANDERS)]
+    broken = parse_query("broken", Path("broken.rq"), "SELECT ?x WHERE { ?x ?y }")
+    with pytest.raises(InputError, match="broken"):
+        run(broken, kg=kg, timeout=5)

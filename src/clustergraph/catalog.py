@@ -73,6 +73,11 @@ _EXPECTED = {
 
 Term = ox.NamedNode | ox.Literal
 
+#: How a saved query's parameters are bound on the local engine: ``substitution`` (SEP-0007,
+#: pyoxigraph's ``substitutions``; the default) or ``values`` (a ``VALUES`` block opening the
+#: WHERE group, as sent to an endpoint). The answers are the same; the plans may not be.
+BINDINGS = ("substitution", "values")
+
 
 def expand_iri(text: str) -> str | None:
     """``<http://x>``, ``http://x`` or a prefixed name of the project's map -> the IRI."""
@@ -229,6 +234,8 @@ class SavedQuery:
     tags: list[str] = field(default_factory=list)
     params: list[Parameter] = field(default_factory=list)
     header: dict[str, object] = field(default_factory=dict)
+    #: How the parameters reach the local engine (``#+ bind:``, see ``queries/README.md``).
+    binding: str = "substitution"
 
     @property
     def iri(self) -> str:
@@ -291,6 +298,10 @@ def parse_query(name: str, path: Path, text: str) -> SavedQuery:
     names = [p.name for p in params]
     if len(set(names)) != len(names):
         raise InputError(f"{path}: a parameter is declared twice ({', '.join(names)})")
+    binding = header.get("bind", "substitution")
+    if binding not in BINDINGS:
+        raise InputError(f"{path}: '#+ bind:' must be one of {', '.join(BINDINGS)} "
+                         f"(got {binding!r})")
     return SavedQuery(
         name=name,
         path=path,
@@ -300,6 +311,7 @@ def parse_query(name: str, path: Path, text: str) -> SavedQuery:
         tags=list(tags) if isinstance(tags, list) else [str(tags)],
         params=params,
         header=header,
+        binding=str(binding),
     )
 
 

@@ -19,6 +19,8 @@ starts fast. The network is contacted only when an ``endpoint`` is given.
 
 from __future__ import annotations
 
+import functools
+import queue
 import re
 import sys
 import threading
@@ -89,15 +91,45 @@ def tokens(text: str) -> list[Token]:
 
 @dataclass(frozen=True)
 class CheckedQuery:
-    """A query that passed :func:`check_query`: its form and where its WHERE group opens."""
+    """A query that passed :func:`check_query`: its form, where its WHERE group opens, and
+    where the WHERE group of each subquery opens with the variables that subquery projects."""
 
     text: str
     form: str
     where_open: int
+    subqueries: tuple[tuple[int, frozenset[str]], ...] = ()
 
 
+def _subqueries(toks: list[Token], where_open: int) -> tuple[tuple[int, frozenset[str]], ...]:
+    """Each ``SELECT`` inside the WHERE group: (offset of its WHERE group's ``{``, the
+    variables it projects as they are). Aliases (``(... AS ?v)``) are left out: they are
+    new variables, bound after the group is evaluated; so is ``SELECT *``."""
+    out = []
+    for i, t in enumerate(toks):
+        if t.start <= where_open or t.kind != "word" or t.text.upper() != "SELECT":
+            continue
+        projected: set[str] = set()
+        parens = 0
+        for u in toks[i + 1:]:
+            if u.kind == "lparen":
+                parens += 1
+            elif u.kind == "rparen":
+                parens -= 1
+            elif u.kind == "var" and parens == 0:
+                projected.add(u.text[1:])
+            elif u.kind == "open" and parens == 0:
+                out.append((u.start, frozenset(projected)))
+                break
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=256)
 def check_query(text: str, name: str = "query") -> CheckedQuery:
-    """Refuse what reaches outside or changes data; accept SELECT and ASK only."""
+    """Refuse what reaches outside or changes data; accept SELECT and ASK only.
+
+    Answers are cached by text (a refusal raises every time): a saved query run again is not
+    read again, which was a sixth of a small query's time.
+    """
     toks = tokens(text)
     words = [t.text.upper() for t in toks if t.kind == "word"]
     for word in words:
@@ -124,7 +156,7 @@ def check_query(text: str, name: str = "query") -> CheckedQuery:
             after_where = True
         elif t.kind == "open":
             if depth == 0 and (after_where or parens == 0):
-                return CheckedQuery(text, form, t.start)
+                return CheckedQuery(text, form, t.start, _subqueries(toks, t.start))
             depth += 1
         elif t.kind == "close":
             depth -= 1
@@ -132,17 +164,33 @@ def check_query(text: str, name: str = "query") -> CheckedQuery:
 
 
 def with_values(checked: CheckedQuery, bindings: Mapping[str, Term]) -> str:
-    """The query text with a ``VALUES`` block opening its WHERE group (for endpoints).
+    """The query text with the parameters bound by ``VALUES`` blocks (for endpoints, and for
+    saved queries that ask for it with ``#+ bind: values``).
 
-    The terms are written in their N-Triples form (quotes, backslashes and line breaks
-    escaped), so a value is always one RDF term whatever characters it holds.
+    A block opens the query's WHERE group, and the WHERE group of every subquery that
+    projects one of the parameters, for those: the same answers as a substitution (SEP-0007),
+    which reaches into such subqueries too, and a subquery is not evaluated for every value
+    only to be joined with one. The terms are written in their N-Triples form (quotes,
+    backslashes and line breaks escaped), so a value is always one RDF term whatever
+    characters it holds.
     """
     if not bindings:
         return checked.text
-    names = " ".join(f"?{n}" for n in bindings)
-    values = " ".join(str(t) for t in bindings.values())
-    i = checked.where_open + 1
-    return f"{checked.text[:i]} VALUES ({names}) {{ ({values}) }}{checked.text[i:]}"
+
+    def block(names: list[str]) -> str:
+        variables = " ".join(f"?{n}" for n in names)
+        values = " ".join(str(bindings[n]) for n in names)
+        return f" VALUES ({variables}) {{ ({values}) }}"
+
+    inserts = [(checked.where_open + 1, block(list(bindings)))]
+    for brace, projected in checked.subqueries:
+        names = [n for n in bindings if n in projected]
+        if names:
+            inserts.append((brace + 1, block(names)))
+    text = checked.text
+    for at, values in sorted(inserts, reverse=True):
+        text = text[:at] + values + text[at:]
+    return text
 
 
 @dataclass
@@ -222,36 +270,90 @@ def _best_labels(result: QueryResult) -> dict[str, str]:
 # --------------------------------------------------------------------------- running
 
 
-def _within(timeout: float, work: Callable[[], T], what: str) -> T:
-    """Run ``work`` with a time limit. Oxigraph does not check for interruption while it
-    evaluates, so the work runs in a daemon thread: past the limit, its result is dropped
-    (never shown in part) and the thread ends with the process."""
+class _Worker:
+    """A daemon thread that runs query work handed to it, one job at a time.
+
+    Oxigraph cannot be interrupted while it evaluates, so a time limit is kept by running the
+    work here while the caller waits: past the limit the caller gives up on the job (its
+    result is dropped, never shown in part), and this thread ends after it. Idle workers are
+    kept for the next call: starting a thread per query cost about as much as a small query.
+    """
+
+    def __init__(self) -> None:
+        self.jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+        threading.Thread(target=self._loop, name="clustergraph-query", daemon=True).start()
+
+    def _loop(self) -> None:
+        while True:
+            job = self.jobs.get()
+            job.run()
+            if job.abandoned:
+                return  # its caller timed out and did not put this worker back
+
+
+class _Job:
+    def __init__(self, work: Callable[[], object]) -> None:
+        self.work = work
+        self.done = threading.Lock()
+        self.done.acquire()
+        self.state = threading.Lock()
+        self.finished = self.abandoned = False
+        self.value: object = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.value = self.work()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            self.error = exc
+        with self.state:
+            self.finished = True
+        self.done.release()
+
+    def wait(self, timeout: float) -> bool:
+        """Whether the job finished within ``timeout``; if not, it is abandoned."""
+        if self.done.acquire(timeout=timeout):
+            return True
+        with self.state:
+            self.abandoned = not self.finished
+            return self.finished
+
+
+_idle: list[_Worker] = []
+_idle_lock = threading.Lock()
+
+
+def _within(timeout: float | None, work: Callable[[], T], what: str) -> T:
+    """Run ``work`` with a time limit (``None``: none, in the calling thread)."""
+    if timeout is None:
+        return work()
     if not timeout > 0:
         raise UsageError(f"--timeout must be a positive number of seconds (got {timeout})")
-    box: dict[str, object] = {}
-
-    def target() -> None:
-        try:
-            box["value"] = work()
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
-            box["error"] = exc
-
-    worker = threading.Thread(target=target, name="clustergraph-query", daemon=True)
-    # The worker holds the GIL while Oxigraph evaluates, so the waiting thread only gets it
-    # back at the next forced switch: 5 ms by default, which was most of a small query's
-    # time (4 ms instead of 0.7 ms). A short interval while waiting; restored after.
+    with _idle_lock:
+        worker = _idle.pop() if _idle else _Worker()
+    job = _Job(work)
+    # While Oxigraph evaluates it releases the GIL, but the worker holds it while it turns
+    # solutions into Python objects, and the waiting thread then only gets it back at the
+    # next forced switch (5 ms by default). A short interval while waiting; restored after.
     interval = sys.getswitchinterval()
     sys.setswitchinterval(min(interval, 0.0001))
     try:
-        worker.start()
-        worker.join(timeout)
+        worker.jobs.put(job)
+        finished = job.wait(timeout)
+    except BaseException:  # e.g. Ctrl-C while waiting: the worker is kept only if done
+        if job.wait(0):
+            with _idle_lock:
+                _idle.append(worker)
+        raise
     finally:
         sys.setswitchinterval(interval)
-    if worker.is_alive():
+    if not finished:
         raise QueryTimeout(f"{what} ran past the {timeout:g} s timeout; stopped, no result")
-    if "error" in box:
-        raise box["error"]  # type: ignore[misc]
-    return box["value"]  # type: ignore[return-value]
+    with _idle_lock:
+        _idle.append(worker)
+    if job.error is not None:
+        raise job.error
+    return job.value  # type: ignore[return-value]
 
 
 def _local(kg: KnowledgeGraph, text: str, name: str,
@@ -315,11 +417,16 @@ def run(
     *,
     kg: KnowledgeGraph | None = None,
     endpoint: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float | None = None,
     labels: bool = False,
 ) -> QueryResult:
     """Run ``query`` with ``params`` (values as strings, Python values or RDF terms; the
     defaults fill the rest) on ``kg`` or, if given, on ``endpoint``.
+
+    ``timeout`` is in seconds (the CLI's ``--timeout`` defaults to :data:`DEFAULT_TIMEOUT`).
+    With ``None`` (no limit) a local query runs in the calling thread, with nothing added to
+    Oxigraph's own time; with a limit it runs in a worker thread that is left behind if the
+    limit passes, since Oxigraph cannot be interrupted.
 
     With ``labels``, ``result.labels`` maps every IRI in the rows to its label, looked up
     where the query ran. Raises UsageError (bad parameter), RefusedError (outside access or
@@ -343,8 +450,13 @@ def run(
     else:
         assert kg is not None
 
+        if query.binding == "values":
+            text, subs = with_values(checked, bound), None
+        else:
+            text, subs = checked.text, bound
+
         def work() -> QueryResult:
-            result = _local(kg, checked.text, query.name, bound)
+            result = _local(kg, text, query.name, subs)
             if labels and result.iris():
                 result.labels = _best_labels(_local(kg, _label_query(result.iris()), "labels"))
             return result
