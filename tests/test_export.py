@@ -439,3 +439,52 @@ def test_cli_export_help_has_an_example(runner):
     result = runner.invoke(main, ["export", "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output and "clustergraph export --format" in result.output
+
+
+def test_turtle_layout():
+    """One fixed layout: ``a`` first, one object per line, a prefixed name only where the
+    local name needs no escape, shorthand only where it gives back the same literal."""
+    from rdflib import BNode, Literal, URIRef
+
+    cg = "https://w3id.org/clustergraph/ontology#"
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    s = URIRef("https://w3id.org/clustergraph/id/policy/x")
+    triples = [
+        (s, URIRef(cg + "note"), Literal('say "hi"\nback\\slash')),
+        (s, URIRef(cg + "count"), Literal("7", datatype=URIRef(xsd + "integer"))),
+        (s, URIRef(cg + "count"), Literal("07", datatype=URIRef(xsd + "integer"), normalize=False)),
+        (s, URIRef(cg + "share"), Literal("1", datatype=URIRef(xsd + "decimal"), normalize=False)),
+        (s, URIRef(cg + "share"), Literal("0.5", datatype=URIRef(xsd + "decimal"))),
+        (s, URIRef(cg + "ratio"), Literal("1e0", datatype=URIRef(xsd + "double"), normalize=False)),
+        (s, URIRef(cg + "open"), Literal("true", datatype=URIRef(xsd + "boolean"))),
+        (s, URIRef(cg + "year"), Literal("2023", datatype=URIRef(xsd + "gYear"))),
+        (s, URIRef(ex.RDF_TYPE), URIRef(cg + "Policy")),
+        (s, URIRef(ex.RDF_TYPE), URIRef(cg + "ClusterPolicy")),
+        (s, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("X", lang="en")),
+        (s, URIRef(cg + "see"), URIRef("http://data.europa.eu/nuts/code/BE2")),
+        (s, URIRef(cg + "see"), URIRef("http://data.europa.eu/nuts/code/B.")),
+        (BNode("b1"), URIRef(cg + "of"), s),
+    ]
+    writer = ex._TurtleWriter()
+    body = writer.body(sorted(triples, key=ex.sort_key))
+    assert writer.prefix_lines() == (
+        "@prefix cg: <https://w3id.org/clustergraph/ontology#> .\n"
+        "@prefix nuts: <http://data.europa.eu/nuts/code/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n")
+    assert body == (
+        "<https://w3id.org/clustergraph/id/policy/x> a cg:ClusterPolicy,\n"
+        "        cg:Policy ;\n"
+        '    rdfs:label "X"@en ;\n'
+        "    cg:count 07,\n"  # Turtle keeps an INTEGER token's lexical form as it is
+        "        7 ;\n"
+        "    cg:note \"say \\\"hi\\\"\\nback\\\\slash\" ;\n"
+        "    cg:open true ;\n"
+        '    cg:ratio "1e0"^^xsd:double ;\n'
+        "    cg:see <http://data.europa.eu/nuts/code/B.>,\n"
+        "        nuts:BE2 ;\n"
+        "    cg:share 0.5,\n"
+        '        "1"^^xsd:decimal ;\n'
+        '    cg:year "2023"^^xsd:gYear .\n'
+        "\n"
+        "_:b1 cg:of <https://w3id.org/clustergraph/id/policy/x> .\n")
