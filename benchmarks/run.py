@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import itertools
 import json
 import os
 import platform
@@ -72,9 +73,20 @@ def _on_alarm(signum, frame):  # noqa: ANN001, ARG001
     raise _Timeout
 
 
+def _catalogue() -> list:
+    """The query catalogue's quads (``sh:SPARQLSelectExecutable``, a few hundred triples),
+    which clustergraph.store.load adds from queries/*.rq: the peers load them too, so that
+    every engine queries the same triples (resource-description's default resource is
+    named by one of them)."""
+    from clustergraph.catalog import catalog_quads
+    from clustergraph.resources import layer_graph
+
+    return list(catalog_quads(layer_graph("queries")))
+
+
 def _sources(landscape: str) -> list[tuple[Path, str]]:
     """(file, named graph) for everything an engine loads: as clustergraph.store.load does
-    with the landscape's files as extra data (the tiny queries layer aside)."""
+    with the landscape's files as extra data (plus :func:`_catalogue`)."""
     from clustergraph.resources import bundled_sources
     from clustergraph.store import user_sources
 
@@ -149,6 +161,7 @@ def work_engine(task: dict) -> dict:
         store = ox.Store()
         for path, graph in _sources(landscape):
             store.load(path=path, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
+        store.extend(_catalogue())
         res["load"] = time.perf_counter() - t0
         res["triples"] = len(store)
 
@@ -174,6 +187,9 @@ def work_engine(task: dict) -> dict:
         ds.default_union = True
         for path, graph in _sources(landscape):
             ds.graph(rdflib.URIRef(graph)).parse(path, format="turtle")
+        for q in _catalogue():
+            ds.graph(rdflib.URIRef(q.graph_name.value)).add(
+                (to_rdflib_term(q.subject), to_rdflib_term(q.predicate), to_rdflib_term(q.object)))
         res["load"] = time.perf_counter() - t0
         res["triples"] = sum(len(g) for g in ds.graphs())
 
@@ -218,7 +234,7 @@ def work_raw_build(task: dict) -> dict:
     quads = (ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph))
              for path, graph in _sources(task["landscape"])
              for q in ox.parse(path=path, format=ox.RdfFormat.TURTLE))
-    store.bulk_extend(quads)
+    store.bulk_extend(itertools.chain(quads, _catalogue()))
     store.flush()
     seconds = time.perf_counter() - t0
     n = len(store)
