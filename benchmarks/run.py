@@ -709,7 +709,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="fresh processes per figure")
     parser.add_argument("--big-runs", type=int, default=3, help="the same at 1M")
     parser.add_argument("--huge-runs", type=int, default=1, help="the same at 5M")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of a query per process")
+    parser.add_argument("--repeat", type=int, default=7, help="runs of a query per process")
     parser.add_argument("--process-runs", type=int, default=10,
                         help="runs of each whole-process command")
     parser.add_argument("--rdflib-timeout", type=float, default=60.0,
