@@ -242,11 +242,16 @@ LABEL_PROPERTIES = (
 
 
 def _label_query(iris: list[str]) -> str:
-    values = " ".join(str(ox.NamedNode(i)) for i in iris)
-    props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
+    """One ``VALUES (?iri ?p)`` block of every (IRI, label property) pair: each pair is one
+    index look-up. Two blocks (``VALUES ?iri {...} VALUES ?p {...}``) mean the same, but
+    Oxigraph 0.5 then scans ``?iri ?p ?label`` before joining them: 340 ms instead of 1 ms
+    on a 1M-triple store, most of a ``query run --store`` process."""
+    pairs = " ".join(
+        f"({ox.NamedNode(i)} <{p}>)" for i in iris for p in LABEL_PROPERTIES
+    )
     return (
         "SELECT ?iri ?p ?label WHERE { "
-        f"VALUES ?iri {{ {values} }} VALUES ?p {{ {props} }} "
+        f"VALUES (?iri ?p) {{ {pairs} }} "
         "?iri ?p ?label FILTER(isLiteral(?label)) }"
     )
 
