@@ -131,17 +131,32 @@ def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Any:
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(dt), normalize=False)
 
 
-def _term_key(term: Any) -> str:
-    """IRIs first, by IRI (so ``nuts:BE`` comes before ``nuts:BE1``), then blank nodes, then
-    literals by lexical form, language and datatype."""
+@cache
+def _term_kinds() -> dict[type, str]:
     import rdflib
 
-    # f-strings, not "0" + term: that would call rdflib's __radd__ and build a new URIRef
-    if isinstance(term, rdflib.URIRef):
-        return f"0{term}"
-    if isinstance(term, rdflib.BNode):
-        return f"1{term}"
-    return f"2{term}\x00{term.language or ''}\x00{term.datatype or ''}"
+    return {rdflib.URIRef: "0", rdflib.BNode: "1", rdflib.Literal: "2"}
+
+
+@cache
+def _term_key(term: Any) -> str:
+    """IRIs first, by IRI (so ``nuts:BE`` comes before ``nuts:BE1``), then blank nodes, then
+    literals by lexical form, language and datatype.
+
+    Cached: a term recurs in many triples, and an export sorts and merges every triple more
+    than once. :func:`export` clears the cache when it is done."""
+    # By exact type: isinstance() on rdflib's terms goes through an ABC check, which was a
+    # quarter of a 1M-triple export; subclasses take the slow way. f-strings, not "0" + term:
+    # that would call rdflib's __radd__ and build a new URIRef.
+    kind = _term_kinds().get(type(term))
+    if kind is None:
+        import rdflib
+
+        kind = ("0" if isinstance(term, rdflib.URIRef)
+                else "1" if isinstance(term, rdflib.BNode) else "2")
+    if kind == "2":
+        return f"2{term}\x00{term.language or ''}\x00{term.datatype or ''}"
+    return f"{kind}{term}"
 
 
 def sort_key(triple: Triple) -> tuple[str, str, str]:
@@ -156,11 +171,22 @@ def asserted_graphs(kg: KnowledgeGraph, layers: Sequence[str] = LAYERS) -> dict[
     """The store's named graphs of the given layers, as lists of rdflib triples (unsorted,
     blank nodes as the store labelled them)."""
     out: dict[str, list[Triple]] = {}
+    # One rdflib term per distinct Oxigraph term: a term recurs in many triples, and building
+    # (and validating) a URIRef costs ten times a look-up here, where Oxigraph terms hash in
+    # Rust. Equal terms are then also the same object, which later comparisons short-cut.
+    terms: dict[Any, Any] = {}
+
+    def term(t: Any) -> Any:
+        r = terms.get(t)
+        if r is None:
+            r = terms[t] = rdflib_term(t)
+        return r
+
     for gname in kg.graphs():
         if layer_of(gname) not in layers:
             continue
         out[gname] = [
-            (rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object))
+            (term(q.subject), term(q.predicate), term(q.object))
             for q in kg.store.quads_for_pattern(None, None, None, ox.NamedNode(gname))
         ]
     return out
@@ -180,8 +206,9 @@ def _canonical_bnode_labels(triples: list[Triple]) -> dict[Any, str]:
             return super()._canonicalize_bnodes(triple, bnode_labels)
 
     g = rdflib.Graph(store="SimpleMemory", bind_namespaces="none")
+    bnode = rdflib.BNode
     for t in triples:
-        if isinstance(t[0], rdflib.BNode) or isinstance(t[2], rdflib.BNode):
+        if type(t[0]) is bnode or type(t[2]) is bnode:
             g.add(t)
     if len(g):
         for _ in _Recorder(g).canonical_triples():
@@ -209,10 +236,14 @@ def canonicalize(graphs: dict[str, list[Triple]]) -> tuple[dict[str, list[Triple
             seen[new] = node
             mapping[node] = rdflib.BNode(new)
 
-        def relabel(term: Any) -> Any:
-            return mapping.get(term, term) if isinstance(term, rdflib.BNode) else term
+        if labels:
+            def relabel(term: Any, bnode: type = rdflib.BNode) -> Any:
+                return mapping.get(term, term) if type(term) is bnode else term
 
-        out[gname] = sorted({(relabel(s), p, relabel(o)) for s, p, o in triples}, key=sort_key)
+            unique = {(relabel(s), p, relabel(o)) for s, p, o in triples}
+        else:  # no blank nodes: nothing to relabel
+            unique = set(triples)
+        out[gname] = sorted(unique, key=sort_key)
     return out, mapping
 
 
@@ -584,6 +615,21 @@ def export(
             f"--with-inferences with {format} writes the inferred triples to a second file: "
             "give --output FILE, or use a quad format (trig, nquads, jsonld)"
         )
+    try:
+        return _export(kg, fmt, str(output), layers, with_inferences, catalog_only)
+    finally:
+        _term_key.cache_clear()  # the sort keys of this export's terms
+
+
+def _export(
+    kg: KnowledgeGraph,
+    fmt: Format,
+    output: str,
+    layers: Sequence[str],
+    with_inferences: bool,
+    catalog_only: bool,
+) -> ExportResult:
+    format = fmt.name
     graphs, inferred = build(kg, layers, with_inferences, catalog_only)
     result = ExportResult(
         asserted=sum(len(t) for t in graphs.values()) if fmt.quads
