@@ -488,3 +488,14 @@ def test_turtle_layout():
         '    cg:year "2023"^^xsd:gYear .\n'
         "\n"
         "_:b1 cg:of <https://w3id.org/clustergraph/id/policy/x> .\n")
+
+
+@pytest.mark.parametrize("iri", ["http://x/a b", "http://x/a>", 'http://x/"a"', "http://x/a\\b"])
+def test_turtle_writer_refuses_an_iri_turtle_cannot_hold(iri: str) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # rdflib warns on such a URIRef, and makes it
+        term = rdflib.URIRef(iri)
+    with pytest.raises(ValueError, match="cannot be written as a Turtle IRI"):
+        ex._TurtleWriter().term(term)

@@ -5,6 +5,7 @@ beside them), a check that its parameters take effect, and the safety of paramet
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -867,7 +868,56 @@ def test_values_reach_the_subqueries_that_project_the_parameter() -> None:
         "GROUP BY ?c } "
         # ?c inside an expression only: its own variable there, not bound
         "{ SELECT ?y (SAMPLE(?c) AS ?c2) WHERE { ?y ?r ?c } GROUP BY ?y } "
-        "{ SELECT * { ?z ?s ?c } } }")
+        # SELECT * projects ?c, in scope of its group
+        "{ SELECT * { VALUES (?c) { (<http://x/c>) } ?z ?s ?c } } }")
+
+
+#: Subqueries a binding reaches, or does not, as a substitution does (SEP-0007): each query
+#: is run with ?c bound both ways on a five-triple graph.
+SCOPING = [
+    # a subquery that projects ?c, one that does not, one inside one that does not
+    "SELECT ?c ?n WHERE { ?x :p ?c { SELECT ?c (COUNT(*) AS ?n) WHERE { ?y :q ?c } GROUP BY ?c } }",
+    "SELECT ?c ?n WHERE { ?x :p ?c { SELECT (COUNT(*) AS ?n) WHERE { ?y :q ?c } } }",
+    "SELECT ?c ?n WHERE { ?x :p ?c "
+    "{ SELECT (COUNT(*) AS ?n) WHERE { { SELECT ?c WHERE { ?y :q ?c } } } } }",
+    "SELECT ?c ?n WHERE { ?x :p ?c "
+    "{ SELECT ?c (COUNT(*) AS ?n) WHERE { { SELECT ?c WHERE { ?y :q ?c } } } GROUP BY ?c } }",
+    # SELECT *: what is in scope of its group, whatever the LIMIT would cut
+    "SELECT ?c ?s WHERE { ?x :p ?c { SELECT * { ?s :q ?c } ORDER BY ?s LIMIT 1 } }",
+    "SELECT ?c ?s WHERE { ?x :p ?c { SELECT * { { SELECT ?s ?c { ?s :q ?c } } } "
+    "ORDER BY ?s LIMIT 1 } }",
+    "SELECT ?c ?s WHERE { ?x :p ?c { SELECT * { { SELECT ?s { ?s :q ?c } } } "
+    "ORDER BY ?s LIMIT 1 } }",
+    "SELECT ?c ?s WHERE { ?x :p ?c { SELECT * { OPTIONAL { ?s :q ?c } } ORDER BY ?s LIMIT 1 } }",
+    "SELECT ?c ?s WHERE { ?x :p ?c { SELECT * WHERE { { ?s :q ?c } UNION { ?s :r ?c } } "
+    "ORDER BY ?s LIMIT 1 } }",
+    "SELECT ?c ?s WHERE { ?x :p ?c { SELECT * { VALUES (?c) { (:c1) (:c2) } ?s :q ?c } "
+    "ORDER BY ?s LIMIT 1 } }",
+    # ... and not what is only in a FILTER, an EXISTS or a MINUS
+    "SELECT ?c ?s WHERE { ?x :p ?c { SELECT * { ?s :q ?o FILTER(?o = ?c || !BOUND(?c)) } "
+    "ORDER BY ?s LIMIT 1 } }",
+    "SELECT ?c ?s WHERE { ?x :p ?c { SELECT * { ?s :q ?o FILTER regex(str(?c), 'c') } "
+    "ORDER BY ?s LIMIT 1 } }",
+    "SELECT ?c ?s WHERE { ?x :p ?c { SELECT * { ?s :q ?o FILTER EXISTS { ?s :q ?c } } "
+    "ORDER BY ?s LIMIT 1 } }",
+    "SELECT ?c ?s WHERE { ?x :p ?c { SELECT * { ?s :q ?o MINUS { ?s :q ?c } } "
+    "ORDER BY ?s LIMIT 1 } }",
+]
+
+
+@pytest.mark.parametrize("text", SCOPING)
+def test_values_blocks_reach_where_a_substitution_does(text: str) -> None:
+    store = ox.Store()
+    store.load(b"@prefix : <http://x/> . :a :p :c1 . :b :p :c2 . "
+               b":y1 :q :c1 . :y2 :q :c2 . :y3 :q :c2 .", format=ox.RdfFormat.TURTLE)
+    query = "PREFIX : <http://x/> " + text
+    c2 = ox.NamedNode("http://x/c2")
+
+    def rows(res: ox.QuerySolutions) -> list[tuple[str, ...]]:
+        return sorted(tuple(t.value for t in row) for row in res)
+
+    substituted = rows(store.query(query, substitutions={ox.Variable("c"): c2}))
+    assert rows(store.query(with_values(check_query(query), {"c": c2}))) == substituted
 
 
 @pytest.mark.parametrize("query", [q.name for q in saved_queries()])
@@ -899,6 +949,53 @@ def test_without_a_timeout_the_query_runs_in_the_calling_thread() -> None:
     assert worker is not threading.current_thread() and worker.daemon
     # an idle worker is used again rather than a thread started per query
     assert _within(5, threading.current_thread, "q") is worker
+
+
+def test_an_idle_worker_keeps_nothing_of_its_last_job() -> None:
+    import gc
+    import weakref
+
+    from clustergraph.query import _within
+
+    class Store:  # stands for the KnowledgeGraph a query's work closes over
+        pass
+
+    def work_on(store: Store) -> Callable[[], Store]:
+        return lambda: store
+
+    store = Store()
+    gone = weakref.ref(store)
+    work = work_on(store)
+    assert _within(5, work, "q") is store
+    del store, work
+    gc.collect()
+    assert gone() is None
+
+
+def test_concurrent_time_limits_restore_the_switch_interval() -> None:
+    import sys
+    import threading
+
+    from clustergraph.query import _within
+
+    before = sys.getswitchinterval()
+    inside: list[float] = []
+    release = threading.Event()
+
+    def hold() -> None:
+        inside.append(sys.getswitchinterval())
+        release.wait(5)
+
+    first = threading.Thread(target=lambda: _within(5, hold, "q1"))
+    first.start()
+    while not inside:
+        threading.Event().wait(0.001)
+    # a second caller starts and ends while the first still waits
+    assert _within(5, sys.getswitchinterval, "q2") == inside[0] < before
+    assert sys.getswitchinterval() == inside[0]  # the first is still waiting
+    release.set()
+    first.join(5)
+    assert sys.getswitchinterval() == before
 
 
 def test_after_a_timeout_the_next_query_runs(kg) -> None:

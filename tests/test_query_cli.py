@@ -138,6 +138,8 @@ def test_param_takes_effect_on_the_command_line(runner) -> None:
     (["-p", "year"], "--param 'year' must be NAME=VALUE"),
     (["-p", "year=2020", "-p", "year=2021"], "parameter 'year' is given twice"),
     (["--timeout", "0"], "--timeout must be a positive number of seconds"),
+    (["--timeout", "inf"], "--timeout must be a positive number of seconds (got inf)"),
+    (["--timeout", "nan"], "--timeout must be a positive number of seconds (got nan)"),
     (["--endpoint", "file:///etc/passwd"], "--endpoint must be an http(s) URL"),
 ])
 def test_usage_errors(runner, args: list[str], message: str) -> None:

@@ -315,6 +315,8 @@ _SHORTHAND = {
 #: A local name written after a prefix as it is: Turtle's PN_LOCAL without escapes, so
 #: ``cgid:policy/x`` (which would need ``\/``) is written as a full IRI instead.
 _PN_LOCAL = re.compile(r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?)?")
+#: What Turtle's IRIREF cannot hold (it would need a \u escape, which no valid IRI needs).
+_NOT_IN_IRIREF = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 _INDENT = "    "
 
@@ -336,6 +338,8 @@ class _TurtleWriter:
     def iri(self, iri: str) -> str:
         written = self.iris.get(iri)
         if written is None:
+            if _NOT_IN_IRIREF.search(iri):  # the store and the record never make one
+                raise ValueError(f"{iri!r} cannot be written as a Turtle IRI")
             written = f"<{iri}>"
             cut = max(iri.rfind("#"), iri.rfind("/")) + 1
             prefix = self.by_namespace.get(iri[:cut])

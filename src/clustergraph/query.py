@@ -19,7 +19,9 @@ starts fast. The network is contacted only when an ``endpoint`` is given.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import math
 import queue
 import re
 import sys
@@ -27,7 +29,7 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
@@ -91,7 +93,8 @@ def tokens(text: str) -> list[Token]:
 @dataclass(frozen=True)
 class CheckedQuery:
     """A query that passed :func:`check_query`: its form, where its WHERE group opens, and
-    where the WHERE group of each subquery opens with the variables that subquery projects."""
+    where the WHERE group of each subquery opens with the variables that a binding of the
+    whole query reaches there (see :func:`_subqueries`)."""
 
     text: str
     form: str
@@ -99,26 +102,127 @@ class CheckedQuery:
     subqueries: tuple[tuple[int, frozenset[str]], ...] = ()
 
 
+def _close_of(toks: list[Token], i: int) -> int:
+    """The index of the ``}`` that closes the ``{`` at ``toks[i]`` (the last token if none)."""
+    depth = 0
+    for k in range(i, len(toks)):
+        if toks[k].kind == "open":
+            depth += 1
+        elif toks[k].kind == "close":
+            depth -= 1
+            if depth == 0:
+                return k
+    return len(toks) - 1
+
+
+#: Words before a constraint or pattern whose variables are not in scope of the group
+#: around it: FILTER's expression (EXISTS and NOT EXISTS included) and MINUS.
+_NOT_IN_SCOPE = {"FILTER", "MINUS"}
+
+
+def _in_scope(toks: list[Token], first: int, last: int, children: list[tuple[int, int]],
+              projected: dict[int, frozenset[str]]) -> set[str]:
+    """The variables in scope of the group ``toks[first:last]`` (SPARQL 1.1, 18.2.1), as a
+    ``SELECT *`` over it would project them: those of its triple patterns, VALUES and
+    ``AS ?v`` targets, and what its subqueries (``children``: their token spans) project;
+    not those only in a FILTER or a MINUS."""
+    out: set[str] = set()
+    k = first
+    parens = 0
+    while k < last:
+        t = toks[k]
+        child = next((c for c in children if c[0] == k), None)
+        if child is not None:  # a subquery: only what it projects
+            out |= projected[child[0]]
+            k = child[1] + 1
+            continue
+        if t.kind == "word" and t.text.upper() in _NOT_IN_SCOPE:
+            # skip the constraint: a bracketed expression, a call, or (NOT) EXISTS / MINUS {}
+            k += 1
+            while k < last and toks[k].kind not in ("lparen", "open"):
+                k += 1
+            closing, opening = ("rparen", "lparen") if toks[k].kind == "lparen" \
+                else ("close", "open")
+            depth = 0
+            while k < last:
+                if toks[k].kind == opening:
+                    depth += 1
+                elif toks[k].kind == closing:
+                    depth -= 1
+                    if depth == 0:
+                        break
+                k += 1
+            k += 1
+            continue
+        if t.kind == "lparen":
+            parens += 1
+        elif t.kind == "rparen":
+            parens -= 1
+        elif t.kind == "var":
+            after_as = k > 0 and toks[k - 1].kind == "word" and toks[k - 1].text.upper() == "AS"
+            in_values = any(
+                u.kind == "word" and u.text.upper() == "VALUES"
+                for u in toks[max(first, k - 8):k]
+            ) and parens > 0
+            if parens == 0 or after_as or in_values:
+                out.add(t.text[1:])
+        k += 1
+    return out
+
+
 def _subqueries(toks: list[Token], where_open: int) -> tuple[tuple[int, frozenset[str]], ...]:
     """Each ``SELECT`` inside the WHERE group: (offset of its WHERE group's ``{``, the
-    variables it projects as they are). Aliases (``(... AS ?v)``) are left out: they are
-    new variables, bound after the group is evaluated; so is ``SELECT *``."""
-    out = []
+    variables that a binding of the whole query reaches there).
+
+    That is what a substitution (SEP-0007) does, and so what a ``VALUES`` block must match: a
+    variable reaches a subquery that projects it as it is (``SELECT ?c``, or ``SELECT *`` with
+    ``?c`` in scope), and only through every subquery around it. An alias (``(... AS ?v)``)
+    is a new variable, bound after the group is evaluated: not reached.
+    """
+    # (index of the "{" before SELECT, of the SELECT, of its group's "{", of that group's
+    # "}", the subquery's end (the "}" after its solution modifiers), explicit projection
+    # or None for SELECT *)
+    subs: list[tuple[int, int, int, int, int, frozenset[str] | None]] = []
     for i, t in enumerate(toks):
         if t.start <= where_open or t.kind != "word" or t.text.upper() != "SELECT":
             continue
-        projected: set[str] = set()
+        names: set[str] = set()
+        star = False
         parens = 0
-        for u in toks[i + 1:]:
+        for k in range(i + 1, len(toks)):
+            u = toks[k]
             if u.kind == "lparen":
                 parens += 1
             elif u.kind == "rparen":
                 parens -= 1
             elif u.kind == "var" and parens == 0:
-                projected.add(u.text[1:])
+                names.add(u.text[1:])
+            elif u.kind == "other" and u.text == "*" and parens == 0:
+                star = True
             elif u.kind == "open" and parens == 0:
-                out.append((u.start, frozenset(projected)))
+                wrapper = i - 1  # a subquery is always "{ SELECT ... }"
+                subs.append((wrapper, i, k, _close_of(toks, k), _close_of(toks, wrapper),
+                             None if star else frozenset(names)))
                 break
+
+    def children_of(first: int, last: int) -> list[tuple[int, int]]:
+        inner = [(w, end) for w, _, _, _, end, _ in subs if first < w and end < last]
+        return [c for c in inner if not any(o[0] < c[0] and c[1] < o[1] for o in inner)]
+
+    projected: dict[int, frozenset[str]] = {}
+    for wrapper, _, group, close, _, names in sorted(subs, key=lambda s: -s[0]):
+        if names is None:  # innermost first, so that the children's projections are known
+            names = frozenset(_in_scope(toks, group + 1, close,
+                                        children_of(group, close), projected))
+        projected[wrapper] = names
+
+    out = []
+    for wrapper, _, group, _, end, _ in subs:
+        reached = projected[wrapper]
+        for w2, _, _, _, end2, _ in subs:  # every subquery around this one
+            if w2 < wrapper and end < end2:
+                reached &= projected[w2]
+        out.append((toks[group].start, frozenset(reached)))
     return tuple(out)
 
 
@@ -291,7 +395,10 @@ class _Worker:
         while True:
             job = self.jobs.get()
             job.run()
-            if job.abandoned:
+            abandoned = job.abandoned
+            # an idle worker holds nothing of its last job (its store, its result)
+            del job
+            if abandoned:
                 return  # its caller timed out and did not put this worker back
 
 
@@ -310,6 +417,7 @@ class _Job:
             self.value = self.work()
         except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
             self.error = exc
+        self.work = _done  # the closure holds the store: not kept past the job
         with self.state:
             self.finished = True
         self.done.release()
@@ -323,34 +431,57 @@ class _Job:
             return self.finished
 
 
+def _done() -> None:
+    """What a finished job's work becomes."""
+
+
 _idle: list[_Worker] = []
 _idle_lock = threading.Lock()
+_waiting = 0  # callers waiting for a worker (under _idle_lock)
+_interval = sys.getswitchinterval()
+
+
+@contextlib.contextmanager
+def _short_switch_interval() -> Iterator[None]:
+    """While any caller waits for a worker, a 0.1 ms switch interval (restored when the last
+    one stops waiting, so that two threads running queries do not leave it changed).
+
+    While Oxigraph evaluates it releases the GIL, but the worker holds it while it turns
+    solutions into Python objects, and the waiting thread then only gets it back at the next
+    forced switch (5 ms by default)."""
+    global _waiting, _interval
+    with _idle_lock:
+        if _waiting == 0:
+            _interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(_interval, 0.0001))
+        _waiting += 1
+    try:
+        yield
+    finally:
+        with _idle_lock:
+            _waiting -= 1
+            if _waiting == 0:
+                sys.setswitchinterval(_interval)
 
 
 def _within(timeout: float | None, work: Callable[[], T], what: str) -> T:
     """Run ``work`` with a time limit (``None``: none, in the calling thread)."""
     if timeout is None:
         return work()
-    if not timeout > 0:
+    if not (timeout > 0 and math.isfinite(timeout)):
         raise UsageError(f"--timeout must be a positive number of seconds (got {timeout})")
     with _idle_lock:
         worker = _idle.pop() if _idle else _Worker()
     job = _Job(work)
-    # While Oxigraph evaluates it releases the GIL, but the worker holds it while it turns
-    # solutions into Python objects, and the waiting thread then only gets it back at the
-    # next forced switch (5 ms by default). A short interval while waiting; restored after.
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(min(interval, 0.0001))
-    try:
-        worker.jobs.put(job)
-        finished = job.wait(timeout)
-    except BaseException:  # e.g. Ctrl-C while waiting: the worker is kept only if done
-        if job.wait(0):
-            with _idle_lock:
-                _idle.append(worker)
-        raise
-    finally:
-        sys.setswitchinterval(interval)
+    with _short_switch_interval():
+        try:
+            worker.jobs.put(job)
+            finished = job.wait(timeout)
+        except BaseException:  # e.g. Ctrl-C while waiting: the worker is kept only if done
+            if job.wait(0):
+                with _idle_lock:
+                    _idle.append(worker)
+            raise
     if not finished:
         raise QueryTimeout(f"{what} ran past the {timeout:g} s timeout; stopped, no result")
     with _idle_lock:
