@@ -639,6 +639,21 @@ def test_resource_description(kg) -> None:
     assert (FLANDERS, "out", CG + "coversArea", nuts("BE2"), "section 3; table 3") in default
 
 
+def test_resource_description_keeps_the_citable_parts() -> None:
+    """A stating node also derived from a part that cannot be cited (a number, no labelled
+    kind of part) keeps the citations of its other parts, not an empty source."""
+    from clustergraph.store import load
+
+    kg = load()  # its own: a triple is added
+    odd = ox.NamedNode("https://example.org/odd-part")
+    graph = ox.NamedNode("https://w3id.org/clustergraph/graph/data/be")
+    kg.store.add(ox.Quad(ox.NamedNode(FLANDERS),
+                         ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), odd, graph))
+    kg.store.add(ox.Quad(odd, ox.NamedNode(CG + "partNumber"), ox.Literal("9"), graph))
+    got = rows(kg, "resource-description")
+    assert (FLANDERS, "out", CG + "coversArea", nuts("BE2"), "section 3; table 3") in got
+
+
 def test_data_gaps(kg) -> None:
     # Reported: "BUDGET Annual: No data available | Data not available; Overall: No data
     # available" for both policies. Missing: Wallonia names no legal basis, no funding
