@@ -917,6 +917,15 @@ SCOPING = [
     "ORDER BY ?s LIMIT 1 } }",
     "SELECT ?c ?s WHERE { ?x :p ?c { SELECT * { ?s :q ?o MINUS { ?s :q ?c } } "
     "ORDER BY ?s LIMIT 1 } }",
+    # BIND's expression does not bind ?c; its target, a VALUES list and a collection do
+    "SELECT ?c ?d WHERE { ?x :p ?c { SELECT * { VALUES ?s { :y1 } BIND(?c AS ?d) } } }",
+    "SELECT ?c ?d WHERE { ?x :p ?c { SELECT * { VALUES (?a ?b ?e ?f ?g ?h ?i ?c) "
+    "{ (1 1 1 1 1 1 1 UNDEF) } BIND(COALESCE(?c, :none) AS ?d) } } }",
+    "SELECT ?c ?s ?d WHERE { ?x :p ?c { SELECT * { ?s :q ?o OPTIONAL { ?s :list (?c) } "
+    "BIND(COALESCE(?c, :none) AS ?d) } } }",
+    # a comment between "{" and SELECT; the subquery's ORDER BY ?c is not its parent's ?c
+    "SELECT ?c ?s ?d WHERE { ?x :p ?c { SELECT * { { # c\nSELECT ?s { ?s :q ?o } "
+    "ORDER BY ?c } BIND(COALESCE(?c, :none) AS ?d) } } }",
 ]
 
 
@@ -929,7 +938,7 @@ def test_values_blocks_reach_where_a_substitution_does(text: str) -> None:
     c2 = ox.NamedNode("http://x/c2")
 
     def rows(res: ox.QuerySolutions) -> list[tuple[str, ...]]:
-        return sorted(tuple(t.value for t in row) for row in res)
+        return sorted(tuple("(unbound)" if t is None else t.value for t in row) for row in res)
 
     substituted = rows(store.query(query, substitutions={ox.Variable("c"): c2}))
     assert rows(store.query(with_values(check_query(query), {"c": c2}))) == substituted

@@ -140,6 +140,8 @@ def test_param_takes_effect_on_the_command_line(runner) -> None:
     (["--timeout", "0"], "--timeout must be a positive number of seconds"),
     (["--timeout", "inf"], "--timeout must be a positive number of seconds (got inf)"),
     (["--timeout", "nan"], "--timeout must be a positive number of seconds (got nan)"),
+    # past what a lock can wait for (threading.TIMEOUT_MAX)
+    (["--timeout", "1e10"], "--timeout must be a positive number of seconds (got 1e+10)"),
     (["--endpoint", "file:///etc/passwd"], "--endpoint must be an http(s) URL"),
 ])
 def test_usage_errors(runner, args: list[str], message: str) -> None:

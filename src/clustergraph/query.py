@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import math
 import queue
 import re
 import sys
@@ -120,15 +119,41 @@ def _close_of(toks: list[Token], i: int) -> int:
 _NOT_IN_SCOPE = {"FILTER", "MINUS"}
 
 
+def _after_block(toks: list[Token], k: int, last: int) -> int:
+    """The index after the bracketed block (``(...)`` or ``{...}``) that opens at or after
+    ``toks[k]``, before ``last``."""
+    while k < last and toks[k].kind not in ("lparen", "open"):
+        k += 1
+    if k >= last:
+        return last
+    opening = toks[k].kind
+    closing = "rparen" if opening == "lparen" else "close"
+    depth = 0
+    while k < last:
+        if toks[k].kind == opening:
+            depth += 1
+        elif toks[k].kind == closing:
+            depth -= 1
+            if depth == 0:
+                return k + 1
+        k += 1
+    return last
+
+
+def _is_word(t: Token, word: str) -> bool:
+    return t.kind == "word" and t.text.upper() == word
+
+
 def _in_scope(toks: list[Token], first: int, last: int, children: list[tuple[int, int]],
               projected: dict[int, frozenset[str]]) -> set[str]:
     """The variables in scope of the group ``toks[first:last]`` (SPARQL 1.1, 18.2.1), as a
-    ``SELECT *`` over it would project them: those of its triple patterns, VALUES and
-    ``AS ?v`` targets, and what its subqueries (``children``: their token spans) project;
-    not those only in a FILTER or a MINUS."""
+    ``SELECT *`` over it would project them: those of its triple patterns (collections
+    included), of VALUES and ``GRAPH``, ``AS ?v`` targets, and what its subqueries
+    (``children``: their token spans) project; not those only in an expression (FILTER,
+    BIND's), an EXISTS or a MINUS."""
     out: set[str] = set()
+    expression: list[bool] = []  # per open parenthesis: whether it holds an expression
     k = first
-    parens = 0
     while k < last:
         t = toks[k]
         child = next((c for c in children if c[0] == k), None)
@@ -137,35 +162,28 @@ def _in_scope(toks: list[Token], first: int, last: int, children: list[tuple[int
             k = child[1] + 1
             continue
         if t.kind == "word" and t.text.upper() in _NOT_IN_SCOPE:
-            # skip the constraint: a bracketed expression, a call, or (NOT) EXISTS / MINUS {}
+            k = _after_block(toks, k + 1, last)
+            continue
+        if _is_word(t, "VALUES"):  # its variables, then its data block (no variables)
             k += 1
-            while k < last and toks[k].kind not in ("lparen", "open"):
+            if k < last and toks[k].kind == "var":
+                out.add(toks[k].text[1:])
+            elif k < last and toks[k].kind == "lparen":
                 k += 1
-            closing, opening = ("rparen", "lparen") if toks[k].kind == "lparen" \
-                else ("close", "open")
-            depth = 0
-            while k < last:
-                if toks[k].kind == opening:
-                    depth += 1
-                elif toks[k].kind == closing:
-                    depth -= 1
-                    if depth == 0:
-                        break
-                k += 1
-            k += 1
+                while k < last and toks[k].kind == "var":
+                    out.add(toks[k].text[1:])
+                    k += 1
+            k = _after_block(toks, k + 1, last)
             continue
         if t.kind == "lparen":
-            parens += 1
+            expression.append(bool(expression and expression[-1])
+                              or (k > first and _is_word(toks[k - 1], "BIND")))
         elif t.kind == "rparen":
-            parens -= 1
-        elif t.kind == "var":
-            after_as = k > 0 and toks[k - 1].kind == "word" and toks[k - 1].text.upper() == "AS"
-            in_values = any(
-                u.kind == "word" and u.text.upper() == "VALUES"
-                for u in toks[max(first, k - 8):k]
-            ) and parens > 0
-            if parens == 0 or after_as or in_values:
-                out.add(t.text[1:])
+            if expression:
+                expression.pop()
+        elif t.kind == "var" and (not (expression and expression[-1])
+                                  or _is_word(toks[k - 1], "AS")):
+            out.add(t.text[1:])
         k += 1
     return out
 
@@ -179,6 +197,7 @@ def _subqueries(toks: list[Token], where_open: int) -> tuple[tuple[int, frozense
     ``?c`` in scope), and only through every subquery around it. An alias (``(... AS ?v)``)
     is a new variable, bound after the group is evaluated: not reached.
     """
+    toks = [t for t in toks if t.kind != "comment"]  # "{ # note\n SELECT": "{" is before
     # (index of the "{" before SELECT, of the SELECT, of its group's "{", of that group's
     # "}", the subquery's end (the "}" after its solution modifiers), explicit projection
     # or None for SELECT *)
@@ -468,8 +487,8 @@ def _within(timeout: float | None, work: Callable[[], T], what: str) -> T:
     """Run ``work`` with a time limit (``None``: none, in the calling thread)."""
     if timeout is None:
         return work()
-    if not (timeout > 0 and math.isfinite(timeout)):
-        raise UsageError(f"--timeout must be a positive number of seconds (got {timeout})")
+    if not 0 < timeout <= threading.TIMEOUT_MAX:  # also refuses nan
+        raise UsageError(f"--timeout must be a positive number of seconds (got {timeout:g})")
     with _idle_lock:
         worker = _idle.pop() if _idle else _Worker()
     job = _Job(work)
