@@ -1004,16 +1004,16 @@ def test_concurrent_time_limits_restore_the_switch_interval() -> None:
 
     before = sys.getswitchinterval()
     inside: list[float] = []
-    release = threading.Event()
+    entered, release = threading.Event(), threading.Event()
 
     def hold() -> None:
         inside.append(sys.getswitchinterval())
+        entered.set()
         release.wait(5)
 
     first = threading.Thread(target=lambda: _within(5, hold, "q1"))
     first.start()
-    while not inside:
-        threading.Event().wait(0.001)
+    assert entered.wait(5)
     # a second caller starts and ends while the first still waits
     assert _within(5, sys.getswitchinterval, "q2") == inside[0] < before
     assert sys.getswitchinterval() == inside[0]  # the first is still waiting

@@ -101,43 +101,29 @@ class CheckedQuery:
     subqueries: tuple[tuple[int, frozenset[str]], ...] = ()
 
 
-def _close_of(toks: list[Token], i: int) -> int:
-    """The index of the ``}`` that closes the ``{`` at ``toks[i]`` (the last token if none)."""
+def _closing(toks: list[Token], k: int, last: int) -> int:
+    """The index of the bracket that closes the first ``(`` or ``{`` at or after ``toks[k]``,
+    looking before ``last`` (``last - 1`` if there is none)."""
+    while k < last and toks[k].kind not in ("lparen", "open"):
+        k += 1
+    if k >= last:
+        return last - 1
+    opening = toks[k].kind
+    closing = "rparen" if opening == "lparen" else "close"
     depth = 0
-    for k in range(i, len(toks)):
-        if toks[k].kind == "open":
+    for i in range(k, last):
+        if toks[i].kind == opening:
             depth += 1
-        elif toks[k].kind == "close":
+        elif toks[i].kind == closing:
             depth -= 1
             if depth == 0:
-                return k
-    return len(toks) - 1
+                return i
+    return last - 1
 
 
 #: Words before a constraint or pattern whose variables are not in scope of the group
 #: around it: FILTER's expression (EXISTS and NOT EXISTS included) and MINUS.
 _NOT_IN_SCOPE = {"FILTER", "MINUS"}
-
-
-def _after_block(toks: list[Token], k: int, last: int) -> int:
-    """The index after the bracketed block (``(...)`` or ``{...}``) that opens at or after
-    ``toks[k]``, before ``last``."""
-    while k < last and toks[k].kind not in ("lparen", "open"):
-        k += 1
-    if k >= last:
-        return last
-    opening = toks[k].kind
-    closing = "rparen" if opening == "lparen" else "close"
-    depth = 0
-    while k < last:
-        if toks[k].kind == opening:
-            depth += 1
-        elif toks[k].kind == closing:
-            depth -= 1
-            if depth == 0:
-                return k + 1
-        k += 1
-    return last
 
 
 def _is_word(t: Token, word: str) -> bool:
@@ -162,7 +148,7 @@ def _in_scope(toks: list[Token], first: int, last: int, children: list[tuple[int
             k = child[1] + 1
             continue
         if t.kind == "word" and t.text.upper() in _NOT_IN_SCOPE:
-            k = _after_block(toks, k + 1, last)
+            k = _closing(toks, k + 1, last) + 1
             continue
         if _is_word(t, "VALUES"):  # its variables, then its data block (no variables)
             k += 1
@@ -173,7 +159,7 @@ def _in_scope(toks: list[Token], first: int, last: int, children: list[tuple[int
                 while k < last and toks[k].kind == "var":
                     out.add(toks[k].text[1:])
                     k += 1
-            k = _after_block(toks, k + 1, last)
+            k = _closing(toks, k + 1, last) + 1
             continue
         if t.kind == "lparen":
             expression.append(bool(expression and expression[-1])
@@ -188,6 +174,17 @@ def _in_scope(toks: list[Token], first: int, last: int, children: list[tuple[int
     return out
 
 
+class _Subquery(NamedTuple):
+    """Token indices of a subquery: the ``{`` before its SELECT, its group's ``{`` and ``}``,
+    and its end (the ``}`` after its solution modifiers); its projection (``None``: *)."""
+
+    wrapper: int
+    group: int
+    close: int
+    end: int
+    names: frozenset[str] | None
+
+
 def _subqueries(toks: list[Token], where_open: int) -> tuple[tuple[int, frozenset[str]], ...]:
     """Each ``SELECT`` inside the WHERE group: (offset of its WHERE group's ``{``, the
     variables that a binding of the whole query reaches there).
@@ -198,12 +195,9 @@ def _subqueries(toks: list[Token], where_open: int) -> tuple[tuple[int, frozense
     is a new variable, bound after the group is evaluated: not reached.
     """
     toks = [t for t in toks if t.kind != "comment"]  # "{ # note\n SELECT": "{" is before
-    # (index of the "{" before SELECT, of the SELECT, of its group's "{", of that group's
-    # "}", the subquery's end (the "}" after its solution modifiers), explicit projection
-    # or None for SELECT *)
-    subs: list[tuple[int, int, int, int, int, frozenset[str] | None]] = []
+    subs: list[_Subquery] = []
     for i, t in enumerate(toks):
-        if t.start <= where_open or t.kind != "word" or t.text.upper() != "SELECT":
+        if t.start <= where_open or not _is_word(t, "SELECT"):
             continue
         names: set[str] = set()
         star = False
@@ -220,28 +214,28 @@ def _subqueries(toks: list[Token], where_open: int) -> tuple[tuple[int, frozense
                 star = True
             elif u.kind == "open" and parens == 0:
                 wrapper = i - 1  # a subquery is always "{ SELECT ... }"
-                subs.append((wrapper, i, k, _close_of(toks, k), _close_of(toks, wrapper),
-                             None if star else frozenset(names)))
+                subs.append(_Subquery(wrapper, k, _closing(toks, k, len(toks)),
+                                      _closing(toks, wrapper, len(toks)),
+                                      None if star else frozenset(names)))
                 break
 
-    def children_of(first: int, last: int) -> list[tuple[int, int]]:
-        inner = [(w, end) for w, _, _, _, end, _ in subs if first < w and end < last]
+    def children_of(sub: _Subquery) -> list[tuple[int, int]]:
+        inner = [(o.wrapper, o.end) for o in subs if sub.group < o.wrapper and o.end < sub.close]
         return [c for c in inner if not any(o[0] < c[0] and c[1] < o[1] for o in inner)]
 
     projected: dict[int, frozenset[str]] = {}
-    for wrapper, _, group, close, _, names in sorted(subs, key=lambda s: -s[0]):
-        if names is None:  # innermost first, so that the children's projections are known
-            names = frozenset(_in_scope(toks, group + 1, close,
-                                        children_of(group, close), projected))
-        projected[wrapper] = names
+    for sub in sorted(subs, key=lambda sub: -sub.wrapper):
+        # innermost first, so that the children's projections are known
+        projected[sub.wrapper] = sub.names if sub.names is not None else frozenset(
+            _in_scope(toks, sub.group + 1, sub.close, children_of(sub), projected))
 
     out = []
-    for wrapper, _, group, _, end, _ in subs:
-        reached = projected[wrapper]
-        for w2, _, _, _, end2, _ in subs:  # every subquery around this one
-            if w2 < wrapper and end < end2:
-                reached &= projected[w2]
-        out.append((toks[group].start, frozenset(reached)))
+    for sub in subs:
+        reached = projected[sub.wrapper]
+        for around in subs:
+            if around.wrapper < sub.wrapper and sub.end < around.end:
+                reached &= projected[around.wrapper]
+        out.append((toks[sub.group].start, reached))
     return tuple(out)
 
 
