@@ -160,7 +160,7 @@ def test_info_lists_concept_schemes_with_sizes(info_output: dict[str, list[list[
     # frequencies, currencies)
     assert len(schemes) == len(resources.vocabulary_files()) + 5 == 37
     assert schemes["<http://publications.europa.eu/resource/authority/currency>"] == (
-        24,
+        289,
         "Currencies",
     )
     assert schemes["cgv:industrial-ecosystem"] == (14, "Industrial ecosystems")

@@ -468,16 +468,15 @@ def test_the_new_concepts_notations(vocab: KnowledgeGraph) -> None:
 # --------------------------------------------------------------------------- currencies
 
 CURRENCY = "http://publications.europa.eu/resource/authority/currency"
+#: The currencies of the countries in countries.ttl, with the English labels of the EU
+#: authority table.
 CURRENCY_LABELS = {
-    # the EU authority table's labels (six found)
-    "DKK": "Danish krone", "EUR": "Euro", "GBP": "Pound sterling", "ISK": "Iceland króna",
-    "NOK": "Norwegian krone", "SEK": "Swedish krona",
-    # ISO 4217 List One names
-    "ALL": "Lek", "AMD": "Armenian Dram", "BAM": "Convertible Mark", "BGN": "Bulgarian Lev",
-    "CHF": "Swiss Franc", "CZK": "Czech Koruna", "GEL": "Lari", "HRK": "Kuna",
-    "HUF": "Forint", "ILS": "New Israeli Sheqel", "MDL": "Moldovan Leu", "MKD": "Denar",
-    "PLN": "Zloty", "RON": "Romanian Leu", "RSD": "Serbian Dinar", "TND": "Tunisian Dinar",
-    "TRY": "Turkish Lira", "UAH": "Hryvnia",
+    "ALL": "Lek", "AMD": "Dram", "BAM": "Convertible mark", "BGN": "Lev",
+    "CHF": "Swiss franc", "CZK": "Czech koruna", "DKK": "Danish krone", "EUR": "Euro",
+    "GBP": "Pound sterling", "GEL": "Lari", "HRK": "Kuna", "HUF": "Forint", "ILS": "Shekel",
+    "ISK": "Iceland króna", "MDL": "Moldovan leu", "MKD": "Denar", "NOK": "Norwegian krone",
+    "PLN": "Zloty", "RON": "Romanian leu", "RSD": "Serbian dinar", "SEK": "Swedish krona",
+    "TND": "Tunisian dinar", "TRY": "Turkish lira", "UAH": "Hryvnia",
 }
 
 
@@ -492,35 +491,34 @@ def test_the_currency_table(vocab: KnowledgeGraph) -> None:
           }}
         }} ORDER BY ?code""",
     )
-    assert {code: label for _, code, label, _ in rows} == CURRENCY_LABELS
-    assert len(rows) == 24
+    assert len(rows) == 289
+    labels = {code: label for _, code, label, _ in rows}
+    assert len(labels) == 289
+    assert {c: labels[c] for c in CURRENCY_LABELS} == CURRENCY_LABELS
+    assert labels["USD"] == "US dollar" and labels["NLG"] == "Netherlands guilder"
     assert all(c == f"{CURRENCY}/{code}" for c, code, _, _ in rows)
-    eu_labelled = {code for _, code, _, src in rows if src == CURRENCY}
-    assert eu_labelled == {"DKK", "EUR", "GBP", "ISK", "NOK", "SEK"}
+    assert {src for _, _, _, src in rows} == {CURRENCY}
+    # ISO 4217 alpha-3 codes, and the placeholder every EU authority table has
+    odd = [code for code in labels if not (len(code) == 3 and code.isupper() and code.isalpha())]
+    assert odd == ["OP_DATPRO"]
 
 
-def test_every_country_with_a_currency_in_the_iso_list_has_one(vocab: KnowledgeGraph) -> None:
-    """Each currency names the countries it is listed for; together they cover every
-    country of countries.ttl but Kosovo, which the ISO list copy does not hold."""
+def test_withdrawn_currencies_say_when_they_were_last_listed(vocab: KnowledgeGraph) -> None:
     rows = select(
         vocab,
         f"""
-        SELECT ?comment WHERE {{ ?c skos:inScheme <{CURRENCY}> ; rdfs:comment ?comment }}""",
+        SELECT ?code ?comment WHERE {{
+          ?c skos:inScheme <{CURRENCY}> ; skos:notation ?code ; rdfs:comment ?comment
+        }} ORDER BY ?code""",
     )
-    listed = {
-        name.strip()
-        for (comment,) in rows
-        for name in comment.split("): ", 1)[1].rstrip(".").split(", ")
-    }
-    countries = {
-        label
-        for (label,) in select(
-            vocab,
-            """SELECT ?l WHERE { ?c a cg:Country ; skos:prefLabel ?l FILTER(LANG(?l) = "en") }""",
-        )
-    }
-    assert countries - listed == {"Kosovo"}
-    assert listed - countries == set()
+    comments = dict(rows)
+    assert len(comments) == 135
+    assert comments["BGN"] == (
+        "Not in the latest version of the table consulted (20260105-0); last listed in "
+        "version 20250924-0."
+    )
+    assert comments["HRK"].endswith("last listed in version 20221214-0.")
+    assert "EUR" not in comments and "DKK" not in comments
 
 
 def test_the_shipped_euro_unit_matches_the_currency_table(vocab: KnowledgeGraph) -> None:
