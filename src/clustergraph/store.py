@@ -12,6 +12,8 @@ followed, and JSON-LD is parsed without fetching remote contexts.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -307,7 +309,7 @@ def _replace_dir(built: Path, target: Path) -> None:
     if not target.exists():
         built.rename(target)
         return
-    old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
+    old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-{os.getpid()}-"))
     old.rmdir()
     target.rename(old)
     try:
@@ -316,6 +318,65 @@ def _replace_dir(built: Path, target: Path) -> None:
         old.rename(target)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+#: A hidden folder a build left beside its store: ``.NAME.building-PID-XXXX`` (the new store
+#: being built) or ``.NAME.old-PID-XXXX`` (the previous one, being removed).
+_BUILD_LEFTOVER = re.compile(
+    r"^\.(?P<name>.+)\.(?P<kind>building|old)-(?:(?P<pid>\d+)-)?[a-z0-9_]+$")
+#: A leftover without a process id (written by an older clustergraph) is removed only when
+#: it is at least this old (seconds): its builder cannot be asked whether it still runs.
+_LEGACY_LEFTOVER_AGE = 24 * 3600
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def remove_stale_builds(target: str | Path) -> list[Path]:
+    """Remove the hidden folders that killed builds of the store ``target`` left beside it
+    (``load --store`` killed with SIGKILL, a power cut), and return them. Only folders
+    whose builder process is gone are touched; one left by an older clustergraph (no
+    process id in its name) only when it is a day old. A previous store whose swap was
+    interrupted (``.old-`` while ``target`` is missing) is put back, not removed."""
+    import shutil
+    import time
+
+    target = Path(target)
+    removed: list[Path] = []
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _BUILD_LEFTOVER.match(entry.name)
+        if m is None or m["name"] != target.name or not entry.is_dir() or entry.is_symlink():
+            continue
+        if m["pid"] is not None:
+            if int(m["pid"]) == os.getpid() or _process_alive(int(m["pid"])):
+                continue
+        else:
+            try:
+                if time.time() - entry.stat().st_mtime < _LEGACY_LEFTOVER_AGE:
+                    continue
+            except OSError:
+                continue
+        if m["kind"] == "old" and not target.exists() and is_store(entry):
+            try:
+                entry.rename(target)  # the only copy of the previous store: put it back
+                continue
+            except OSError:
+                continue
+        shutil.rmtree(entry, ignore_errors=True)
+        if not entry.exists():
+            removed.append(entry)
+    return removed
 
 
 def is_store(directory: str | Path) -> bool:
@@ -368,7 +429,9 @@ def build_store(
         rdfin.input_format(src.path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.building-"))
+        remove_stale_builds(target)  # what killed builds left (only if their process is gone)
+        tmp = Path(tempfile.mkdtemp(dir=target.parent,
+                                    prefix=f".{target.name}.building-{os.getpid()}-"))
         tmp.chmod(0o755)  # mkdtemp's 0700 would make a shared store unreadable to others
     except OSError as exc:
         raise OutputError(f"{target}: cannot create the store ({exc.strerror or exc})") from None
