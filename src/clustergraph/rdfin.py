@@ -398,6 +398,16 @@ def _search_position(raw: bytes, message: str, fmt: Format) -> tuple[int, int] |
     return None
 
 
+def too_big(path: str | Path, exc: MemoryError) -> InputError:
+    """Oxigraph's parsers refuse a single token (a literal, an IRI) over 16 MiB with a
+    MemoryError ("Reached the buffer maximal size"): one line, an input error."""
+    where = display(path)
+    if "buffer maximal size" in str(exc):
+        return InputError(f"{where}: a literal or IRI longer than the parser's limit of 16 MiB "
+                          f"({exc}); refused")
+    raise exc
+
+
 def parse_error(path: str | Path, exc: SyntaxError, raw: bytes | None = None,
                 fmt: Format | None = None) -> InputError | RefusedError:
     """Turn an Oxigraph parser error into one line with file, line and column (found in

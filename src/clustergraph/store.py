@@ -60,6 +60,8 @@ def parse_file(path: Path, graph: str) -> list[ox.Quad]:
         quads = list(ox.parse(raw, format=fmt, base_iri=rdfin.base_iri(path)))
     except SyntaxError as exc:
         raise parse_error(path, exc, raw, rfmt) from None
+    except MemoryError as exc:
+        raise rdfin.too_big(path, exc) from None
     if not quads:
         raise InputError(f"{rdfin.display(path)}: the file contains no triples")
     if fmt.supports_datasets:
@@ -175,6 +177,8 @@ def load_file(store: ox.Store, path: Path, graph: str) -> None:
         store.load(raw, format=fmt, base_iri=base, to_graph=ox.NamedNode(graph))
     except SyntaxError as exc:
         raise parse_error(path, exc, raw, rfmt) from None
+    except MemoryError as exc:
+        raise rdfin.too_big(path, exc) from None
 
 
 def load_sources(sources: Sequence[Source], store: ox.Store | None = None) -> KnowledgeGraph:
@@ -296,6 +300,8 @@ def _file_quads(src: Source) -> Iterator[ox.Quad]:
         if raw is None and rfmt.name in ("xml", "jsonld"):  # positions are found in the text
             raw = path.read_bytes()
         raise parse_error(path, exc, raw, rfmt) from None
+    except MemoryError as exc:
+        raise rdfin.too_big(path, exc) from None
     if not n:
         raise InputError(f"{rdfin.display(path)}: the file contains no triples")
 
