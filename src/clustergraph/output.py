@@ -77,6 +77,43 @@ def _stdout_failed(exc: OSError) -> OutputError:
     return OutputError(f"-: standard output cannot be written ({_reason(exc)})")
 
 
+class _FdSink(io.RawIOBase):
+    """A file descriptor as a raw stream whose ``write`` writes everything or raises.
+
+    Python's buffered files can report a short write (a file-size limit reached, a full
+    disk after a partial write) as a byte count instead of an error, and ``gzip`` and text
+    wrappers ignore that count: the output would be silently cut. Here a short write is
+    retried, so the next attempt raises the real error (EFBIG, ENOSPC)."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        done = 0
+        while done < len(view):
+            done += os.write(self._fd, view[done:])
+        return done
+
+    def close(self) -> None:
+        if not self.closed:
+            try:
+                os.close(self._fd)
+            finally:
+                super().close()
+
+
+def _open_fd(fd: int, buffering: int) -> IO[bytes]:
+    size = io.DEFAULT_BUFFER_SIZE if buffering < 0 else max(buffering, 1)
+    return io.BufferedWriter(_FdSink(fd), buffer_size=size)  # type: ignore[return-value]
+
+
 class _Stdout(io.RawIOBase):
     """Standard output as a binary stream whose failures are OutputErrors."""
 
@@ -85,14 +122,18 @@ class _Stdout(io.RawIOBase):
 
     def write(self, data: Any) -> int:
         stream = getattr(sys.stdout, "buffer", None)
+        view = memoryview(data).cast("B")
         try:
             if stream is None:
-                sys.stdout.write(bytes(data).decode("utf-8"))
-            else:
-                stream.write(data)
+                sys.stdout.write(bytes(view).decode("utf-8"))
+                return len(view)
+            done = 0
+            while done < len(view):  # a short write is retried: the next one says why
+                n = stream.write(view[done:])
+                done += len(view) - done if n is None else n
         except OSError as exc:
             raise _stdout_failed(exc) from None
-        return len(data)
+        return len(view)
 
     def flush(self) -> None:
         try:
@@ -149,7 +190,7 @@ class OutputFile:
                 raise OutputError(f"{path}: is a directory (give a file name)")
             if stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode):
                 try:  # a named pipe or a device: written to, never replaced
-                    return open(target, "wb", buffering)  # noqa: SIM115  (commit/abort close it)
+                    return _open_fd(os.open(target, os.O_WRONLY | os.O_TRUNC), buffering)
                 except OSError as exc:
                     raise OutputError(f"{path}: cannot be written ({_reason(exc)})") from None
             if not stat.S_ISREG(st.st_mode):
@@ -169,7 +210,7 @@ class OutputFile:
             raise OutputError(f"{path}: cannot be written ({_reason(exc)})") from None
         self._tmp, self._target = tmp, target
         self._mode = (st.st_mode & 0o7777) if st is not None else (0o666 & ~_umask())
-        return os.fdopen(fd, "wb", buffering)
+        return _open_fd(fd, buffering)
 
     # -- finishing ---------------------------------------------------------------------------
     def _fail(self, exc: OSError) -> OutputError:
