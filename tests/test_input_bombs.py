@@ -203,17 +203,20 @@ def listener():  # noqa: ANN201
 
 
 @pytest.mark.parametrize("how", PATHS)
-@pytest.mark.parametrize("shape", ["string", "array", "import"])
+@pytest.mark.parametrize("shape", ["string", "array", "import", "second", "nested"])
 def test_remote_jsonld_context_refused_without_a_connection(
         runner: CliRunner, tmp_path: Path, listener, how: str, shape: str) -> None:  # noqa: ANN001
     port, hits = listener
     iri = f"http://127.0.0.1:{port}/context.jsonld"
     context = {"string": f'"{iri}"', "array": f'["{iri}", {{"ex": "http://example.org/"}}]',
-               "import": f'{{"@import": "{iri}"}}'}[shape]
+               "import": f'{{"@import": "{iri}"}}',
+               "second": f'["ctx.jsonld", {{"@version": 1.1}}, "{iri}"]',
+               "nested": f'{{"ex": {{"@id": "http://example.org/e", "@context": "{iri}"}}}}',
+               }[shape]
     data = ('{\n  "@context": ' + context + ',\n  "@id": "http://example.org/a",\n'
             '  "http://example.org/p": "v"\n}\n').encode()
     result, name = _run(runner, tmp_path, how, "c.jsonld", data, fmt="json-ld")
-    col = {"string": 16, "array": 17, "import": 28}[shape]
+    col = data.split(b"\n")[1].index(iri.encode()) + 1
     _one_line(result, 4, f"{name}, line 2, column {col}: the JSON-LD context <{iri}> is remote; "
                          "remote contexts are never fetched (put the context in the file); "
                          "refused")

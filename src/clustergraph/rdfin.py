@@ -348,22 +348,46 @@ _PARSER_SUFFIX = re.compile(r"\s*\(line \d+\)\s*$")
 _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
+def _context_references(raw: bytes) -> Iterator[tuple[str, int]]:
+    """Every context given by reference in a JSON-LD text (an ``@context`` or ``@import``
+    whose value is a string, or an array holding strings), with its byte offset."""
+    import json
+
+    text = raw.decode("utf-8", "replace")
+    decoder = json.JSONDecoder()
+    for m in re.finditer(r'"@(?:context|import)"\s*:\s*', text):
+        try:
+            value, end = decoder.raw_decode(text, m.end())
+        except ValueError:
+            continue
+        items = value if isinstance(value, list) else [value]
+        pos = m.end()
+        for item in items:
+            if isinstance(item, str):
+                at = text.find(json.dumps(item), pos, end)
+                at = m.end() if at < 0 else at + 1
+                yield item, len(text[:at].encode("utf-8"))
+
+
 def context_error(path: str | Path, raw: bytes) -> InputError | RefusedError:
-    """The error for a JSON-LD file whose ``@context`` (or ``@import``) is a reference:
-    refused as a network request if remote, an input error otherwise."""
+    """The error for a JSON-LD file with a context given by reference (``@context`` or
+    ``@import``): refused as a network request if one is remote, an input error otherwise.
+    Nothing is fetched: Oxigraph is given no document loader."""
     where = display(path)
-    found = re.search(rb'"@(?:context|import)"\s*:\s*\[?\s*"([^"]*)"', raw)
-    if found is None:
-        return InputError(f"{where}: a JSON-LD context given by reference is not loaded "
-                          "(put the context in the file)")
-    iri = found.group(1).decode("utf-8", "replace")
-    line, col = line_column(raw, found.start(1))
-    if _REMOTE.match(iri) and not iri.lower().startswith("file:"):
+    refs = list(_context_references(raw))
+    remote = [(iri, at) for iri, at in refs
+              if _REMOTE.match(iri) and not iri.lower().startswith("file:")]
+    for iri, at in remote[:1]:
+        line, col = line_column(raw, at)
         return RefusedError(f"{where}, line {line}, column {col}: the JSON-LD context <{iri}> "
                             "is remote; remote contexts are never fetched (put the context in "
                             "the file); refused")
-    return InputError(f"{where}, line {line}, column {col}: the JSON-LD context <{iri}> is "
-                      "given by reference and is not loaded (put the context in the file)")
+    for iri, at in refs[:1]:
+        line, col = line_column(raw, at)
+        return InputError(f"{where}, line {line}, column {col}: the JSON-LD context <{iri}> is "
+                          "given by reference and is not loaded (put the context in the file)")
+    return InputError(f"{where}: a JSON-LD context given by reference is not loaded "
+                      "(put the context in the file)")
 
 
 def _xml_position(raw: bytes) -> tuple[int, int] | None:
