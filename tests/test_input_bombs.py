@@ -366,3 +366,37 @@ def test_huge_literals_load_or_are_refused_in_one_line(tmp_path: Path, ext: str)
             assert proc.stderr == (
                 f"clustergraph: error: {f}: a literal or IRI longer than the parser's limit of "
                 "16 MiB (Reached the buffer maximal size of 16777216); refused\n")
+
+
+def test_big_rdfxml_streamed_into_a_store_is_checked_too(
+        runner: CliRunner, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """Files over the read-whole limit are streamed from disk by load --store: the DOCTYPE
+    is still read first (block by block)."""
+    from clustergraph import store
+
+    monkeypatch.setattr(store, "_READ_WHOLE_LIMIT", 100)
+    f = tmp_path / "bomb.rdf"
+    f.write_bytes(laughs(9))
+    result = runner.invoke(main, ["load", "--store", str(tmp_path / "st"), "--layers",
+                                  "ontology", str(f)])
+    _one_line(result, 3, f"{f}, line {BOMB_LINE}: {NESTED}")
+    assert [p.name for p in tmp_path.iterdir()] == ["bomb.rdf"]
+
+
+def test_shapes_from_stdin(runner: CliRunner, tmp_path: Path) -> None:
+    shapes = ("@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+              "@prefix ex: <http://example.org/> .\n"
+              "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property ex:P .\n"
+              "ex:P sh:path ex:q ; sh:minCount 1 ; sh:message \"needs ex:q\" .\n")
+    data = tmp_path / "d.ttl"
+    data.write_text(SAMPLES["ttl"], encoding="utf-8")
+    from_file = tmp_path / "s.ttl"
+    from_file.write_text(shapes, encoding="utf-8")
+    a = runner.invoke(main, ["validate", str(data), "--shapes", str(from_file), "-f", "json"])
+    b = runner.invoke(main, ["validate", str(data), "--shapes", "-", "-i", "ttl", "-f", "json"],
+                      input=shapes)
+    assert a.exit_code == b.exit_code == 1, b.output
+    assert a.stdout == b.stdout and "needs ex:q" in a.stdout
+    result = runner.invoke(main, ["validate", str(data), "--shapes", "-"], input=shapes)
+    _one_line(result, 2, "-: standard input has no file name to tell its RDF format; give it "
+                         "with --input-format (e.g. --input-format turtle)")

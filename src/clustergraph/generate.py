@@ -176,7 +176,7 @@ class _Writer:
         prefixes = {**PREFIXES, **(extra_prefixes or {})}
         self._ns = {ns: p for p, ns in prefixes.items()}
         # clustergraph.output: atomic, checked, never over a store's files
-        self._out = OutputFile(path, text=True, buffering=1 << 20)
+        self._out = OutputFile(path, text=True, buffering=1 << 20, durable=False)
         self.fh = self._out.file
         if not self.nq:
             for line in header.split("\n"):

@@ -148,12 +148,15 @@ class OutputFile:
     On a normal exit the file is committed (renamed into place); on an exception it is
     abandoned (the temporary file removed, an existing target untouched). ``compress``
     defaults to whether the name ends in ``.gz``; ``text`` gives a UTF-8 text stream with
-    ``\\n`` line ends. See the module docstring for what each kind of target gets.
+    ``\\n`` line ends. ``durable=False`` skips the fsyncs (still atomic; for files that are
+    regenerated wholesale, like a synthetic landscape: 94 fsyncs cost 1.1 s of 1.7 s). See
+    the module docstring for what each kind of target gets.
     """
 
     def __init__(self, path: str | Path, *, compress: bool | None = None,
-                 text: bool = False, buffering: int = -1) -> None:
+                 text: bool = False, buffering: int = -1, durable: bool = True) -> None:
         self.name = str(path)
+        self.durable = durable
         self.compress = self.name.lower().endswith(".gz") if compress is None else compress
         self._tmp: str | None = None
         self._target: Path | None = None
@@ -235,14 +238,15 @@ class OutputFile:
             if self._gz is not None:
                 self._gz.close()
             self._raw.flush()
-            if self._tmp is not None:
+            if self._tmp is not None and self.durable:
                 os.fsync(self._raw.fileno())
             self._raw.close()
             if self._tmp is not None and self._target is not None:
                 os.chmod(self._tmp, self._mode)
                 os.replace(self._tmp, self._target)
                 self._tmp = None
-                _fsync_folder(self._target.parent)
+                if self.durable:
+                    _fsync_folder(self._target.parent)
         except OSError as exc:
             self.abort()
             raise self._fail(exc) from None
