@@ -282,7 +282,8 @@ def test_killed_build_is_removed_by_the_next_load(runner: CliRunner, tmp_path: P
         while not _hidden(tmp_path) and time.monotonic() < deadline:
             time.sleep(0.05)
         left = _hidden(tmp_path)
-        assert len(left) == 1 and left[0].startswith(f".st.building-{proc.pid}-")
+        assert len(left) == 1 and left[0].startswith(
+            f".st.building-{st._builder_tag().partition('@')[0]}@{proc.pid}-")
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -294,16 +295,20 @@ def test_killed_build_is_removed_by_the_next_load(runner: CliRunner, tmp_path: P
 
 
 def test_only_builds_whose_process_is_gone_are_removed(tmp_path: Path) -> None:
-    dead, alive = _dead_pid(), os.getppid()
+    host = st._builder_tag().partition("@")[0]
+    dead, alive = f"{host}@{_dead_pid()}", f"{host}@{os.getppid()}"
+    elsewhere = f"another-host.example@{_dead_pid()}"
     for name in (f".st.building-{dead}-abc", f".st.old-{dead}-def", f".st.building-{alive}-x1",
-                 ".st.building-legacy1", f".other.building-{dead}-zz", "st2"):
+                 ".st.building-legacy1", f".other.building-{dead}-zz", "st2",
+                 f".st.building-{elsewhere}-q1"):
         (tmp_path / name).mkdir()
         (tmp_path / name / "f").write_bytes(b"x")
     old = time.time() - 2 * 24 * 3600
     (tmp_path / ".st.legacyold").mkdir()
     st.build_store(tmp_path / "st", ("ontology",))
     assert _hidden(tmp_path) == sorted([f".st.building-{alive}-x1", ".st.building-legacy1",
-                                        f".other.building-{dead}-zz", ".st.legacyold"])
+                                        f".other.building-{dead}-zz", ".st.legacyold",
+                                        f".st.building-{elsewhere}-q1"])
     os.utime(tmp_path / ".st.building-legacy1", (old, old))
     assert st.remove_stale_builds(tmp_path / "st") == [tmp_path / ".st.building-legacy1"]
 
@@ -312,7 +317,7 @@ def test_a_swap_killed_midway_gets_the_previous_store_back(tmp_path: Path) -> No
     target = tmp_path / "st"
     st.build_store(target, ("ontology",))
     before = st.open_store(target).triples_per_layer()
-    moved = tmp_path / f".st.old-{_dead_pid()}-abc"
+    moved = tmp_path / f".st.old-{st._builder_tag().partition('@')[0]}@{_dead_pid()}-abc"
     target.rename(moved)  # killed between "store -> old" and "new -> store"
     assert st.remove_stale_builds(target) == []
     assert st.is_store(target) and not moved.exists()

@@ -315,7 +315,7 @@ def _replace_dir(built: Path, target: Path) -> None:
     if not target.exists():
         built.rename(target)
         return
-    old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-{os.getpid()}-"))
+    old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-{_builder_tag()}-"))
     old.rmdir()
     target.rename(old)
     try:
@@ -326,10 +326,19 @@ def _replace_dir(built: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-#: A hidden folder a build left beside its store: ``.NAME.building-PID-XXXX`` (the new store
-#: being built) or ``.NAME.old-PID-XXXX`` (the previous one, being removed).
+#: A hidden folder a build left beside its store: ``.NAME.building-HOST@PID-XXXX`` (the new
+#: store being built) or ``.NAME.old-HOST@PID-XXXX`` (the previous one, being removed).
 _BUILD_LEFTOVER = re.compile(
-    r"^\.(?P<name>.+)\.(?P<kind>building|old)-(?:(?P<pid>\d+)-)?[a-z0-9_]+$")
+    r"^\.(?P<name>.+)\.(?P<kind>building|old)-"
+    r"(?:(?P<host>[A-Za-z0-9._-]*)@(?P<pid>\d+)-)?[a-z0-9_]+$")
+
+
+def _builder_tag() -> str:
+    """``HOST@PID`` of this process, for the names of its build folders."""
+    import socket
+
+    host = re.sub(r"[^A-Za-z0-9._-]", "_", socket.gethostname())
+    return f"{host}@{os.getpid()}"
 #: A leftover without a process id (written by an older clustergraph) is removed only when
 #: it is at least this old (seconds): its builder cannot be asked whether it still runs.
 _LEGACY_LEFTOVER_AGE = 24 * 3600
@@ -348,8 +357,9 @@ def _process_alive(pid: int) -> bool:
 def remove_stale_builds(target: str | Path) -> list[Path]:
     """Remove the hidden folders that killed builds of the store ``target`` left beside it
     (``load --store`` killed with SIGKILL, a power cut), and return them. Only folders
-    whose builder process is gone are touched; one left by an older clustergraph (no
-    process id in its name) only when it is a day old. A previous store whose swap was
+    whose builder process is gone are touched (their names carry the builder's host and
+    process id; a folder built on another host is kept); one left by an older clustergraph
+    (no process id in its name) only when it is a day old. A previous store whose swap was
     interrupted (``.old-`` while ``target`` is missing) is put back, not removed."""
     import shutil
     import time
@@ -365,6 +375,8 @@ def remove_stale_builds(target: str | Path) -> list[Path]:
         if m is None or m["name"] != target.name or not entry.is_dir() or entry.is_symlink():
             continue
         if m["pid"] is not None:
+            if m["host"] != _builder_tag().partition("@")[0]:
+                continue  # built on another machine (a shared folder): cannot tell, kept
             if int(m["pid"]) == os.getpid() or _process_alive(int(m["pid"])):
                 continue
         else:
@@ -437,7 +449,7 @@ def build_store(
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_builds(target)  # what killed builds left (only if their process is gone)
         tmp = Path(tempfile.mkdtemp(dir=target.parent,
-                                    prefix=f".{target.name}.building-{os.getpid()}-"))
+                                    prefix=f".{target.name}.building-{_builder_tag()}-"))
         tmp.chmod(0o755)  # mkdtemp's 0700 would make a shared store unreadable to others
     except OSError as exc:
         raise OutputError(f"{target}: cannot create the store ({exc.strerror or exc})") from None
