@@ -322,3 +322,25 @@ def test_a_swap_killed_midway_gets_the_previous_store_back(tmp_path: Path) -> No
     assert st.remove_stale_builds(target) == []
     assert st.is_store(target) and not moved.exists()
     assert st.open_store(target).triples_per_layer() == before
+
+
+def test_symlink_to_a_fifo_writes_into_the_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "out.nt"
+    link.symlink_to(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    write_output(link, b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n")
+    reader.join(30)
+    assert got == [b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n"]
+    assert link.is_symlink() and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.nt", "pipe"]
+
+
+def test_dangling_symlink_creates_its_target(tmp_path: Path) -> None:
+    link = tmp_path / "out.ttl"
+    link.symlink_to(tmp_path / "real.ttl")
+    write_output(link, b"# x\n")
+    assert link.is_symlink() and (tmp_path / "real.ttl").read_bytes() == b"# x\n"

@@ -181,9 +181,8 @@ class OutputFile:
     # -- preparing the target ----------------------------------------------------------------
     def _open(self, path: Path, buffering: int = -1) -> IO[bytes]:
         refuse_store_target(path)
-        target = Path(os.path.realpath(path)) if path.is_symlink() else path
-        try:
-            st: os.stat_result | None = os.stat(target)
+        try:  # follows symlinks, /proc's magic links (/dev/stdout) included
+            st: os.stat_result | None = os.stat(path)
         except FileNotFoundError:
             st = None
         except OSError as exc:
@@ -193,14 +192,23 @@ class OutputFile:
                 raise OutputError(f"{path}: is a directory (give a file name)")
             if stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode):
                 try:  # a named pipe or a device: written to, never replaced
-                    return _open_fd(os.open(target, os.O_WRONLY | os.O_TRUNC), buffering)
+                    return _open_fd(os.open(path, os.O_WRONLY | os.O_TRUNC), buffering)
                 except OSError as exc:
                     raise OutputError(f"{path}: cannot be written ({_reason(exc)})") from None
             if not stat.S_ISREG(st.st_mode):
                 raise OutputError(f"{path}: is not a regular file, a FIFO or a character "
                                   "device; not writing to it")
-            if not st.st_mode & 0o222 or not os.access(target, os.W_OK):
+            if not st.st_mode & 0o222 or not os.access(path, os.W_OK):
                 raise OutputError(f"{path}: is read-only; not replacing it")
+        target = Path(os.path.realpath(path)) if path.is_symlink() else path
+        if st is not None:
+            try:
+                same = os.stat(target)
+            except OSError:
+                same = None
+            if same is None or (same.st_dev, same.st_ino) != (st.st_dev, st.st_ino):
+                raise OutputError(f"{path}: a link whose file has no name to replace it by "
+                                  "(e.g. /dev/stdout on a file); not writing to it (use -)")
         folder = target.parent if str(target.parent) else Path(".")
         if not folder.is_dir():
             raise OutputError(f"{path}: the folder {folder} does not exist")
