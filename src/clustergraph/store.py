@@ -7,7 +7,10 @@ API, serialisation and pySHACL input (:meth:`KnowledgeGraph.to_rdflib`), and it 
 only then, so that ``info`` and ``query`` start fast.
 
 Nothing here touches the network: Turtle has no import mechanism, ``owl:imports`` is never
-followed, and JSON-LD is parsed without fetching remote contexts.
+followed, and JSON-LD is parsed without fetching remote contexts. Every file goes through
+:mod:`clustergraph.rdfin` first (format from :mod:`clustergraph.formats`, ``.gz``, ``-`` for
+standard input, encodings, RDF/XML entity declarations, error positions); this module keeps
+the parsing into the store.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ from .resources import LAYERS, Source, bundled_sources, layer_graph
 if TYPE_CHECKING:  # pragma: no cover
     import rdflib
 
+    from .errors import RefusedError
+    from .formats import Format
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -45,9 +51,11 @@ def read_rdf_bytes(path: Path) -> bytes:
 
 
 def parse_error(path: Path, exc: SyntaxError, raw: bytes | None = None,
-                fmt: object = None) -> InputError:
-    """Turn an Oxigraph parser error into a one-line message with file, line and column."""
-    return rdfin.parse_error(path, exc, raw, fmt)  # type: ignore[arg-type]
+                fmt: Format | None = None) -> InputError | RefusedError:
+    """Turn an Oxigraph parser error into a one-line message with file, line and column
+    (see :func:`clustergraph.rdfin.parse_error`: positions found for RDF/XML and JSON-LD,
+    a remote JSON-LD context refused)."""
+    return rdfin.parse_error(path, exc, raw, fmt)
 
 
 def parse_file(path: Path, graph: str) -> list[ox.Quad]:
