@@ -28,6 +28,7 @@ it at start-up.
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -134,9 +135,9 @@ def by_name(name: str, option: str = "--format",
 def from_path(path: str | PurePath) -> tuple[Format | None, bool]:
     """The format a file name says (``None`` if its extension is not an RDF one) and
     whether it is gzip-compressed (``.gz``). ``-`` says nothing: ``(None, False)``."""
-    name = PurePath(path).name.lower()
     if str(path) == "-":
         return None, False
+    name = os.path.basename(str(path)).lower()  # not PurePath: this runs for every file read
     gz = name.endswith(GZIP_SUFFIX)
     if gz:
         name = name[: -len(GZIP_SUFFIX)]

@@ -94,7 +94,11 @@ def base_iri(path: str | Path) -> str:
     standard input)."""
     if str(path) == STDIN:
         return Path.cwd().resolve().as_uri() + "/"
-    return Path(path).resolve().as_uri()
+    return _path(path).resolve().as_uri()
+
+
+def _path(path: str | Path) -> Path:
+    return path if isinstance(path, Path) else Path(path)
 
 
 def input_format(path: str | Path, name: str | None = None) -> tuple[Format, bool]:
@@ -119,7 +123,7 @@ def check_path(path: str | Path) -> None:
     """Refuse a path that cannot be an RDF file: missing or a directory."""
     if str(path) == STDIN:
         return
-    p = Path(path)
+    p = _path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file")
     if p.is_dir():
@@ -135,7 +139,7 @@ def read_rdf(path: str | Path, name: str | None = None) -> tuple[bytes, Format]:
         raw = read_stdin()
     else:
         try:
-            raw = Path(path).read_bytes()
+            raw = _path(path).read_bytes()
         except OSError as exc:
             raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     return check_bytes(path, raw, fmt), fmt
