@@ -27,7 +27,6 @@ it at start-up.
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -108,6 +107,8 @@ def names_help() -> str:
 
 def closest(name: str, choices: tuple[str, ...] | list[str]) -> str | None:
     """The valid choice closest to a mistyped ``name``, if one is close enough."""
+    import difflib  # only on an error: not at start-up
+
     hits = difflib.get_close_matches(name.lower(), list(choices), n=1, cutoff=0.5)
     return hits[0] if hits else None
 

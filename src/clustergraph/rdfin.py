@@ -32,6 +32,7 @@ No function here touches the network.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import sys
 import zlib
@@ -224,16 +225,19 @@ def line_column(raw: bytes, offset: int) -> tuple[int, int]:
 # RDF/XML: the DOCTYPE, read before the parser expands anything
 # ---------------------------------------------------------------------------------------------
 
-_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
-_DOCTYPE_HEAD = re.compile(
-    rb"<!DOCTYPE\s+[^\s\[>]+\s*(?P<ext>(?:SYSTEM|PUBLIC)\b)?", re.IGNORECASE)
-_QUOTED = rb"\"[^\"]*\"|'[^']*'"
-_ENTITY = re.compile(
-    rb"<!ENTITY\s+(?P<pe>%\s+)?(?P<name>[^\s%&;<>\"']+)\s+"
-    rb"(?:(?P<value>" + _QUOTED + rb")|(?P<ext>SYSTEM|PUBLIC)\b)", re.IGNORECASE)
-_MARKUP_DECL = re.compile(rb"<!(?:ELEMENT|ATTLIST|NOTATION)\b(?:" + _QUOTED + rb"|[^>\"'])*>",
-                          re.IGNORECASE)
-_DECL_END = re.compile(rb"(?:" + _QUOTED + rb"|[^>\"'])*>")
+@functools.cache
+def _xml_patterns() -> tuple[re.Pattern[bytes], ...]:
+    """The DOCTYPE grammar's patterns, compiled on first use (not at start-up)."""
+    quoted = rb"\"[^\"]*\"|'[^']*'"
+    return (
+        re.compile(rb"<!DOCTYPE", re.IGNORECASE),
+        re.compile(rb"<!DOCTYPE\s+[^\s\[>]+\s*(?P<ext>(?:SYSTEM|PUBLIC)\b)?", re.IGNORECASE),
+        re.compile(rb"<!ENTITY\s+(?P<pe>%\s+)?(?P<name>[^\s%&;<>\"']+)\s+"
+                   rb"(?:(?P<value>" + quoted + rb")|(?P<ext>SYSTEM|PUBLIC)\b)", re.IGNORECASE),
+        re.compile(rb"<!(?:ELEMENT|ATTLIST|NOTATION)\b(?:" + quoted + rb"|[^>\"'])*>",
+                   re.IGNORECASE),
+        re.compile(rb"(?:" + quoted + rb"|[^>\"'])*>"),
+    )
 
 
 def check_xml(path: str | Path, raw: bytes) -> None:
@@ -244,6 +248,7 @@ def check_xml(path: str | Path, raw: bytes) -> None:
     where = display(path)
     if b"<!" not in raw:
         return
+    _DOCTYPE, _DOCTYPE_HEAD, _ENTITY, _MARKUP_DECL, _DECL_END = _xml_patterns()  # noqa: N806
     m = _DOCTYPE.search(raw)
     if m is None:
         if re.search(rb"<!ENTITY", raw, re.IGNORECASE):
