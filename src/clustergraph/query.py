@@ -21,10 +21,13 @@ starts fast. The network is contacted only when an ``endpoint`` is given.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import http.client
 import queue
 import sys
 import threading
+import traceback
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -34,7 +37,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import pyoxigraph as ox
 
-from . import __version__
+from . import __version__, netguard
 from .catalog import SavedQuery, saved_query
 from .errors import EndpointError, InputError, QueryTimeout, UsageError
 from .sparql_text import CheckedQuery, Token, check_query, tokens, with_values
@@ -140,11 +143,26 @@ class _Worker:
     kept for the next call: starting a thread per query cost about as much as a small query.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, sealed: bool) -> None:
         self.jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
-        threading.Thread(target=self._loop, name="clustergraph-query", daemon=True).start()
+        self.sealed = sealed
+        self.error: BaseException | None = None
+        ready = threading.Event()
+        threading.Thread(target=self._loop, args=(ready,), name="clustergraph-query",
+                         daemon=True).start()
+        ready.wait()
+        if self.error is not None:
+            raise self.error
 
-    def _loop(self) -> None:
+    def _loop(self, ready: threading.Event) -> None:
+        if self.sealed:  # a worker for local evaluation: no network socket, ever
+            try:
+                netguard.seal_current_thread()
+            except BaseException as exc:  # noqa: BLE001 - re-raised by the caller
+                self.error = exc
+                ready.set()
+                return
+        ready.set()
         while True:
             job = self.jobs.get()
             job.run()
@@ -169,6 +187,8 @@ class _Job:
         try:
             self.value = self.work()
         except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            # pyoxigraph results in the frames are dropped here, in the thread that made them
+            traceback.clear_frames(exc.__traceback__)
             self.error = exc
         self.work = _done  # the closure holds the store: not kept past the job
         with self.state:
@@ -188,7 +208,7 @@ def _done() -> None:
     """What a finished job's work becomes."""
 
 
-_idle: list[_Worker] = []
+_idle: dict[bool, list[_Worker]] = {True: [], False: []}  # by sealed
 _idle_lock = threading.Lock()
 _waiting = 0  # callers waiting for a worker (under _idle_lock)
 _interval = sys.getswitchinterval()
@@ -217,14 +237,19 @@ def _short_switch_interval() -> Iterator[None]:
                 sys.setswitchinterval(_interval)
 
 
-def _within(timeout: float | None, work: Callable[[], T], what: str) -> T:
-    """Run ``work`` with a time limit (``None``: none, in the calling thread)."""
+def _within(timeout: float | None, work: Callable[[], T], what: str,
+            sealed: bool = False) -> T:
+    """Run ``work`` with a time limit (``None``: none, in the calling thread, or in a
+    sealed one if ``sealed``: see :mod:`clustergraph.netguard`)."""
     if timeout is None:
-        return work()
+        return netguard.run_sealed(work) if sealed else work()
     if not 0 < timeout <= threading.TIMEOUT_MAX:  # also refuses nan
         raise UsageError(f"--timeout must be a positive number of seconds (got {timeout:g})")
     with _idle_lock:
-        worker = _idle.pop() if _idle else _Worker()
+        idle = _idle[sealed]
+        worker = idle.pop() if idle else None
+    if worker is None:
+        worker = _Worker(sealed)
     job = _Job(work)
     with _short_switch_interval():
         try:
@@ -233,12 +258,12 @@ def _within(timeout: float | None, work: Callable[[], T], what: str) -> T:
         except BaseException:  # e.g. Ctrl-C while waiting: the worker is kept only if done
             if job.wait(0):
                 with _idle_lock:
-                    _idle.append(worker)
+                    _idle[sealed].append(worker)
             raise
     if not finished:
         raise QueryTimeout(f"{what} ran past the {timeout:g} s timeout; stopped, no result")
     with _idle_lock:
-        _idle.append(worker)
+        _idle[sealed].append(worker)
     if job.error is not None:
         raise job.error
     return job.value  # type: ignore[return-value]
@@ -254,48 +279,124 @@ def _local(kg: KnowledgeGraph, text: str, name: str,
         raise InputError(f"{name}: {' '.join(str(exc).split())}") from None
     except RuntimeError as exc:  # e.g. a parameter that is not projected
         raise InputError(f"{name}: {exc}") from None
+    except PermissionError as exc:  # the sealed thread's socket refused (netguard)
+        raise netguard.NetworkRefused(
+            f"{name}: the query tried to open a network connection; refused, nothing was "
+            f"sent ({exc})") from None
 
 
-def _remote(endpoint: str, text: str, name: str, timeout: float) -> QueryResult:
+#: Response headers by which endpoints say that an answer is not the whole answer:
+#: Virtuoso's "anytime query" state (``X-SQL-State: S1TAT``) and its other SQL states, and a
+#: ``Content-Range`` (part of a body).
+_PARTIAL_HEADERS = ("X-SQL-State", "Content-Range")
+_RESULT_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "application/xml": ox.QueryResultsFormat.XML,
+}
+
+
+def shown_url(url: str) -> str:
+    """An endpoint URL for a message: without its user and password."""
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urllib.parse.urlunsplit(
+        (parts.scheme, parts.netloc.rpartition("@")[2], parts.path, parts.query, ""))
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    return (parts.scheme, (parts.hostname or "").lower(),
+            parts.port or {"http": 80, "https": 443}.get(parts.scheme))
+
+
+class _SameOrigin(urllib.request.HTTPRedirectHandler):
+    """Redirects followed only to the same scheme, host and port, with the same POST;
+    a redirect elsewhere is an :class:`EndpointError` (the query is not sent there)."""
+
+    def __init__(self, endpoint: str, name: str) -> None:
+        self.endpoint, self.name = endpoint, name
+
+    def redirect_request(self, req: urllib.request.Request, fp: object, code: int,
+                         msg: str, headers: object, newurl: str) -> urllib.request.Request:
+        target = urllib.parse.urljoin(req.full_url, newurl)
+        if _origin(target) != _origin(self.endpoint):
+            raise EndpointError(
+                f"{shown_url(self.endpoint)} redirected {self.name} ({code}) to "
+                f"{shown_url(target)}, another host or scheme; not followed")
+        return urllib.request.Request(target, data=req.data, method="POST",
+                                      headers=dict(req.header_items()))
+
+
+def _remote(endpoint: str, text: str, name: str, timeout: float | None) -> QueryResult:
+    """``text`` POSTed to ``endpoint`` (SPARQL 1.1 Protocol) and its answer, which must be
+    complete: status 200, no partial-result header, the whole body, parsed to its end.
+    Only the endpoint's host (or its proxy) can be connected to (:func:`netguard.only`)."""
+    parts = urllib.parse.urlsplit(endpoint)
+    shown = shown_url(endpoint)
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+        "Accept": "application/sparql-results+json, application/sparql-results+xml;q=0.9",
+        "User-Agent": f"clustergraph/{__version__}",
+    }
+    url = endpoint
+    if "@" in parts.netloc:  # user:password@ is sent as HTTP Basic authentication
+        url = shown
+        credentials = f"{urllib.parse.unquote(parts.username or '')}:" \
+                      f"{urllib.parse.unquote(parts.password or '')}"
+        headers["Authorization"] = "Basic " + base64.b64encode(
+            credentials.encode("utf-8")).decode("ascii")
     body = urllib.parse.urlencode({"query": text}).encode("utf-8")
-    request = urllib.request.Request(
-        endpoint,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
-            "Accept": "application/sparql-results+json",
-            "User-Agent": f"clustergraph/{__version__}",
-        },
-    )
-    host = urllib.parse.urlsplit(endpoint).hostname or ""
-    handlers = [urllib.request.ProxyHandler({})] if host in ("127.0.0.1", "localhost", "::1") \
-        else []
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
+    host = parts.hostname or ""
+    local = host in ("127.0.0.1", "localhost", "::1")
+    handlers: list[urllib.request.BaseHandler] = [_SameOrigin(url, name)]
+    if local:
+        handlers.append(urllib.request.ProxyHandler({}))
     opener = urllib.request.build_opener(*handlers)
+    via = [] if local else netguard.proxies_for(url)
     try:
-        with opener.open(request, timeout=timeout) as response:
-            data = response.read()
+        with netguard.only(url, via), opener.open(request, timeout=timeout) as response:
+            status = response.status
+            partial = [f"{h}: {response.headers[h]}" for h in _PARTIAL_HEADERS
+                       if response.headers.get(h) is not None]
+            content_type = response.headers.get_content_type()
+            if status == 200 and not partial:
+                data = response.read()
     except urllib.error.HTTPError as exc:
         detail = " ".join(exc.read(500).decode("utf-8", "replace").split())
         raise EndpointError(
-            f"{endpoint} answered {exc.code} {exc.reason} to {name}: {detail}"[:400]
+            f"{shown} answered {exc.code} {exc.reason} to {name}: {detail}"[:400]
         ) from None
-    except (urllib.error.URLError, OSError) as exc:
+    except http.client.IncompleteRead as exc:
+        raise EndpointError(
+            f"{shown} answered {name} with a body cut short ({len(exc.partial)} bytes of "
+            f"{len(exc.partial) + (exc.expected or 0)}); no result") from None
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
         reason = getattr(exc, "reason", exc)
-        raise EndpointError(f"{endpoint} could not be reached: {reason}") from None
+        raise EndpointError(f"{shown} could not be reached: {reason}") from None
+    if status != 200:
+        raise EndpointError(f"{shown} answered {status} to {name}, not 200: a partial or "
+                            "incomplete answer; no result")
+    if partial:
+        raise EndpointError(f"{shown} answered {name} with a partial result "
+                            f"({'; '.join(partial)}); no result")
     try:
-        res = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        res = ox.parse_query_results(
+            data, format=_RESULT_FORMATS.get(content_type, ox.QueryResultsFormat.JSON))
         return _from_oxigraph(res)
     except (SyntaxError, ValueError) as exc:
         raise EndpointError(
-            f"{endpoint} did not answer {name} with SPARQL JSON results: {exc}"
+            f"{shown} did not answer {name} with complete SPARQL results: {exc}"
         ) from None
 
 
 def check_endpoint(endpoint: str) -> str:
     parts = urllib.parse.urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"--endpoint must be an http(s) URL (got {endpoint!r})")
+        raise UsageError(f"--endpoint must be an http(s) URL (got {shown_url(endpoint)!r})")
     return endpoint
 
 
@@ -312,9 +413,10 @@ def run(
     defaults fill the rest) on ``kg`` or, if given, on ``endpoint``.
 
     ``timeout`` is in seconds (the CLI's ``--timeout`` defaults to :data:`DEFAULT_TIMEOUT`).
-    With ``None`` (no limit) a local query runs in the calling thread, with nothing added to
-    Oxigraph's own time; with a limit it runs in a worker thread that is left behind if the
-    limit passes, since Oxigraph cannot be interrupted.
+    A local query runs in a sealed worker thread (no network socket can be opened there:
+    :mod:`clustergraph.netguard`); with a limit, that worker is left behind if the limit
+    passes, since Oxigraph cannot be interrupted. An endpoint's answer must be complete
+    (status 200, no partial-result header, the whole body) or it is an EndpointError.
 
     With ``labels``, ``result.labels`` maps every IRI in the rows to its label, looked up
     where the query ran. Raises UsageError (bad parameter), RefusedError (outside access or
@@ -349,5 +451,5 @@ def run(
                 result.labels = _best_labels(_local(kg, _label_query(result.iris()), "labels"))
             return result
 
-    return _within(timeout, work, f"query {query.name!r}")
+    return _within(timeout, work, f"query {query.name!r}", sealed=endpoint is None)
 

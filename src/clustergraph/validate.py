@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import sparql_text
+from . import netguard, sparql_text
 from .errors import InputError, RefusedError, UsageError
 from .namespaces import compact as _compact
 from .resources import LAYERS, layer_graph, shapes_files
@@ -232,6 +232,7 @@ def _refuse_network_in_data(kg: KnowledgeGraph) -> None:
 # ---------------------------------------------------------------------------------------
 
 
+@netguard.offline  # evaluation in a thread that cannot open a network socket
 def validate(
     data: KnowledgeGraph | Sequence[str | Path] | None = None,
     *,
