@@ -18,7 +18,7 @@ on stderr and exits with the exception's code; it never shows a traceback for th
  6       endpoint error: a remote SPARQL endpoint could not be reached or answered an error
  7       output error: the output could not be written (the previous file is left intact)
  10      internal error: a bug in clustergraph (this one shows a traceback)
- 130     interrupted (Ctrl-C); nothing half-written is left
+ 130     interrupted (Ctrl-C)
 ======  ================================================================================
 """
 

@@ -46,8 +46,8 @@ from typing import Any, TypeVar
 
 from .errors import RefusedError
 
-__all__ = ["SECCOMP", "NetworkRefused", "is_sealed", "offline", "only", "run_sealed",
-           "seal_current_thread"]
+__all__ = ["SECCOMP", "NetworkRefused", "drop_frames", "is_sealed", "offline", "only",
+           "proxies_for", "run_sealed", "seal_current_thread"]
 
 T = TypeVar("T")
 
@@ -166,10 +166,22 @@ class _Sealed:
             except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
                 # the frames' locals (pyoxigraph results) are dropped here, in the thread
                 # that made them: pyoxigraph objects may not be dropped by another thread
-                traceback.clear_frames(exc.__traceback__)
+                drop_frames(exc)
                 box.append((False, exc))
             del work
             done.set()
+
+
+def drop_frames(exc: BaseException) -> None:
+    """Clear the locals of every frame in ``exc``'s tracebacks (its context and cause
+    too), in the thread that raised it: pyoxigraph objects there (query solutions) may not
+    be dropped by another thread."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        traceback.clear_frames(current.__traceback__)
+        current = current.__cause__ or current.__context__
 
 
 _pool: list[_Sealed] = []
@@ -246,7 +258,7 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         host = host.decode("idna") if isinstance(host, bytes) else host
         if (str(host).lower(), _port_number(port)) in policy:
             return
-        raise NetworkRefused(f"{host}: no connection may be made here; refused")
+        raise NetworkRefused(f"{host}:{port}: no connection may be made here; refused")
     sock, address = args[0], args[1]
     if getattr(sock, "family", None) == socket.AF_UNIX or not isinstance(address, tuple):
         return

@@ -27,7 +27,6 @@ import http.client
 import queue
 import sys
 import threading
-import traceback
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -188,7 +187,7 @@ class _Job:
             self.value = self.work()
         except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
             # pyoxigraph results in the frames are dropped here, in the thread that made them
-            traceback.clear_frames(exc.__traceback__)
+            netguard.drop_frames(exc)
             self.error = exc
         self.work = _done  # the closure holds the store: not kept past the job
         with self.state:
