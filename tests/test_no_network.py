@@ -13,6 +13,7 @@ the listener is seen to count).
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -178,10 +179,21 @@ def test_shapes_hiding_service_are_refused_without_connection(
 # -- the second wall: what gets past the text check still cannot connect --------------------
 
 
+def needs_seccomp() -> None:
+    """The kernel filter exists on Linux (x86-64, AArch64): elsewhere these tests skip on a
+    developer machine, never in CI."""
+    from clustergraph import netguard
+
+    if not netguard.SECCOMP and os.environ.get("CI") != "true":
+        pytest.skip("the seccomp filter is Linux-only (x86-64, AArch64)")
+
+
 def test_service_from_a_sealed_thread_makes_no_connection(listener) -> None:
     import pyoxigraph as ox
 
     from clustergraph import netguard
+
+    needs_seccomp()
 
     store = ox.Store()
     query = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
@@ -200,6 +212,7 @@ def test_service_from_a_sealed_thread_makes_no_connection(listener) -> None:
 def test_sealed_thread_cannot_open_a_socket_but_others_can(listener) -> None:
     from clustergraph import netguard
 
+    needs_seccomp()
     def attempt() -> str:
         try:
             socket.create_connection(("127.0.0.1", listener.port), timeout=2).close()
@@ -229,6 +242,7 @@ def test_query_run_through_the_library_is_sealed(kg, listener) -> None:
     query got past the text check: ``_local`` is handed the text directly here."""
     from clustergraph import netguard, query
 
+    needs_seccomp()
     text = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
     for timeout in (None, 5.0):
         with pytest.raises(netguard.NetworkRefused, match=r"^x: the query tried to open a "
@@ -252,3 +266,22 @@ def test_endpoint_guard_allows_only_the_endpoint(listener) -> None:
         assert other.count() == 0
     finally:
         other.close()
+
+
+def test_rdflib_service_from_a_sealed_thread_is_refused(listener) -> None:
+    """pySHACL evaluates SPARQL with rdflib, whose SERVICE calls urllib: the audit hook
+    refuses the request before a socket is made."""
+    import rdflib
+
+    from clustergraph import netguard
+
+    graph = rdflib.Graph()
+    query = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
+    with pytest.raises(netguard.NetworkRefused) as refused:
+        netguard.run_sealed(lambda: list(graph.query(query)))
+    assert str(refused.value) == (f"{listener.url}: no connection may be made here (only "
+                                  "the --endpoint named); refused")
+    assert listener.count() == 0
+    with pytest.raises(Exception):  # noqa: B017 - the control: an ordinary thread connects
+        list(graph.query(query))
+    assert listener.count() == 1
