@@ -13,6 +13,11 @@ A query text is read the two ways an engine may read it, and refused if either w
 - as Oxigraph 0.5 reads it: escapes decoded only inside IRIs and strings, as lexical
   escapes (``"\\u0022"`` is a quote character in a string, not the end of the string).
 
+``FROM`` and ``FROM NAMED`` are refused whatever they name (the store's own graphs are
+reached with ``GRAPH``), so no engine is ever asked to fetch a dataset. A text checked here
+is what runs: the SHACL compiler and the SPARQL rules check the query they assembled
+(prefix declarations and parameters pasted in), not only the shapes' own text.
+
 Both views use one tokenizer that follows the grammar's terminals: ``IRIREF`` (with
 ``UCHAR``), prefixed names (``PLX``: ``%HH`` and ``\\``-escapes, so ``ex:a\\#b`` holds no
 comment), the four string forms with ``ECHAR``/``UCHAR`` escapes only (a string with another
