@@ -100,7 +100,8 @@ def _seccomp_possible() -> bool:
     return sys.platform.startswith("linux") and platform.machine() in _AUDIT_ARCH
 
 
-#: Whether sealed threads get the kernel filter (Linux on x86-64 or AArch64).
+#: Whether sealed threads get the kernel filter (Linux on x86-64 or AArch64; set to false
+#: if the kernel turns out to have no seccomp filters, where the audit hook is all there is).
 SECCOMP = _seccomp_possible()
 
 _local = threading.local()
@@ -110,6 +111,7 @@ def seal_current_thread() -> bool:
     """Seal the calling thread, for good: no network socket from now on (the kernel
     filter where :data:`SECCOMP`, and the audit hook everywhere). Returns whether the
     kernel filter is installed."""
+    global SECCOMP
     _install_hook()
     _local.policy = frozenset()
     if getattr(_local, "seccomp", False):
@@ -123,6 +125,9 @@ def seal_current_thread() -> bool:
     if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 or \
             libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) != 0:
         code = ctypes.get_errno()
+        if code in (errno.EINVAL, errno.ENOSYS):  # a kernel built without seccomp filters
+            SECCOMP = False
+            return False
         raise OSError(code, f"cannot seal the evaluation thread: {errno.errorcode.get(code)}")
     _local.seccomp = True
     return True
