@@ -194,9 +194,10 @@ class _Job:
             self.finished = True
         self.done.release()
 
-    def wait(self, timeout: float) -> bool:
-        """Whether the job finished within ``timeout``; if not, it is abandoned."""
-        if self.done.acquire(timeout=timeout):
+    def wait(self, timeout: float | None) -> bool:
+        """Whether the job finished within ``timeout`` (``None``: waits until it does); if
+        not, it is abandoned."""
+        if self.done.acquire(timeout=-1 if timeout is None else timeout):
             return True
         with self.state:
             self.abandoned = not self.finished
@@ -238,11 +239,12 @@ def _short_switch_interval() -> Iterator[None]:
 
 def _within(timeout: float | None, work: Callable[[], T], what: str,
             sealed: bool = False) -> T:
-    """Run ``work`` with a time limit (``None``: none, in the calling thread, or in a
-    sealed one if ``sealed``: see :mod:`clustergraph.netguard`)."""
-    if timeout is None:
-        return netguard.run_sealed(work) if sealed else work()
-    if not 0 < timeout <= threading.TIMEOUT_MAX:  # also refuses nan
+    """Run ``work`` with a time limit (``None``: none), in a worker thread, sealed if
+    ``sealed`` (see :mod:`clustergraph.netguard`); without a limit and unsealed (or in a
+    thread sealed already), in the calling thread."""
+    if timeout is None and (not sealed or netguard.is_sealed()):
+        return work()
+    if timeout is not None and not 0 < timeout <= threading.TIMEOUT_MAX:  # refuses nan
         raise UsageError(f"--timeout must be a positive number of seconds (got {timeout:g})")
     with _idle_lock:
         idle = _idle[sealed]
@@ -260,7 +262,7 @@ def _within(timeout: float | None, work: Callable[[], T], what: str,
                     _idle[sealed].append(worker)
             raise
     if not finished:
-        raise QueryTimeout(f"{what} ran past the {timeout:g} s timeout; stopped, no result")
+        raise QueryTimeout(f"{what} ran past the {timeout or 0:g} s timeout; stopped, no result")
     with _idle_lock:
         _idle[sealed].append(worker)
     if job.error is not None:
