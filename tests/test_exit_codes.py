@@ -104,3 +104,16 @@ def test_recursive_shape_warning_is_one_line(tmp_path: Path) -> None:
         assert (done.returncode, done.stderr) == (0, (
             "clustergraph: warning: A Recursive Shape was detected executing a recursive "
             "validation sequence 12 levels deep. Backing out.\n")), engine
+
+
+def test_readme_and_errors_module_list_every_exit_code() -> None:
+    import re
+
+    import clustergraph.errors
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
+    in_readme = {int(m) for m in re.findall(r"^\| (\d+) \|", table, re.M)}
+    in_module = {int(m) for m in re.findall(r"^ (\d+) {2,}\S", clustergraph.errors.__doc__,
+                                            re.M)}
+    assert in_readme == in_module == {int(code) for code in ExitCode}
