@@ -23,6 +23,11 @@ Both views use one tokenizer that follows the grammar's terminals: ``IRIREF`` (w
 comment), the four string forms with ``ECHAR``/``UCHAR`` escapes only (a string with another
 escape is not a string to either engine and its text is read as code), comments to the end
 of the line (``\\n`` *or* ``\\r``), variables, and keywords compared case-insensitively.
+Oxigraph's parser also reads a keyword glued to what follows (``SERVICEex:x {``,
+``SERVICE:x {``): a word that starts with a refused keyword is refused, and so is a
+prefixed name that starts with ``SERVICE`` and is followed by a group (even as the object
+of a triple, ``?s ?p service:o { ... }``: a ``.`` after the triple keeps it; telling the two
+apart needs a parser, and the check errs on the safe side).
 Where the tokenizer cannot read something it leaves it as code, so an error makes it refuse
 more, never less.
 
@@ -116,23 +121,27 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
-def _keyword(t: Token) -> str | None:
-    return t.text.upper() if t.kind == "word" else None
-
-
 def forbidden_keyword(text: str, update_allowed: bool = False) -> str | None:
     """The first keyword of ``text`` that reaches outside (SERVICE, LOAD, FROM) or, unless
     ``update_allowed``, changes data (SPARQL Update), upper-cased, in either reading of the
     text (escapes decoded first, or inside IRIs and strings only); ``None`` if there is
     none."""
+    forbidden = OUTSIDE if update_allowed else OUTSIDE | UPDATE
     for view in dict.fromkeys((text, decode_escapes(text))):
-        for t in tokens(view):
-            word = _keyword(t)
-            if word is None:
-                continue
-            # "ſervice".upper() is "SERVICE": a look-alike is refused too, not ignored
-            if word in OUTSIDE or (not update_allowed and word in UPDATE):
-                return word
+        toks = [t for t in tokens(view) if t.kind != "comment"]
+        for i, t in enumerate(toks):
+            up = t.text.upper()  # "ſervice".upper() is "SERVICE": refused too, not ignored
+            if t.kind == "word":
+                # Oxigraph's parser needs no word boundary after a keyword: "SERVICEex:x"
+                # and "SERVICESILENT<...>" are SERVICE to it; no SPARQL word starts so
+                glued = next((k for k in sorted(forbidden) if up.startswith(k)), None)
+                if glued is not None:
+                    return glued
+            elif (t.kind == "pname" and up.startswith("SERVICE") and i + 1 < len(toks)
+                  and toks[i + 1].kind == "open"):
+                # "SERVICE:x {" or "SERVICEex:x {": a name then a group is a SERVICE call
+                # to Oxigraph ("?s service:p ?o" is a name)
+                return "SERVICE"
     return None
 
 
