@@ -9,7 +9,11 @@ happen inside the commands that need them, never at start-up.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import sys
+import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -20,18 +24,70 @@ from .errors import ClustergraphError, ExitCode
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+class _OneLine(logging.Handler):
+    """What a library logs (rdflib, pySHACL), as ``clustergraph: warning: <first line>``
+    on stderr: no traceback, no multi-line dump. rdflib's note that it could not convert an
+    ill-typed literal (``"abc"^^xsd:integer``) is left out: validation reports the value."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name == "rdflib.term" and record.levelno < logging.ERROR:
+            return
+        _warn_line(record.getMessage())
+
+
+def _warn_line(message: object) -> None:
+    from .errors import clean
+
+    lines = str(message).strip().splitlines() or [""]
+    first = lines[0].removeprefix("Warning, ").strip()
+    click.echo(f"clustergraph: warning: {clean(first)}", err=True)
+
+
+@contextlib.contextmanager
+def _one_line_library_messages() -> Iterator[None]:
+    """Library warnings (``warnings.warn``, e.g. pySHACL's recursive-shape warning) and log
+    records reach the user as one line each, while a command runs."""
+    previous = logging.lastResort
+    logging.lastResort = _OneLine(logging.WARNING)
+    with warnings.catch_warnings():
+        warnings.showwarning = lambda message, *_args, **_kw: _warn_line(message)
+        try:
+            yield
+        finally:
+            logging.lastResort = previous
+
+
 class Group(click.Group):
-    """A click group that turns project errors into one line and an exit code."""
+    """A click group that turns project errors into one line and an exit code: a
+    :class:`ClustergraphError` its own code, Ctrl-C 130, anything else 10 (a bug: the
+    traceback, then one line). Never 1, which means that validation failed."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with _one_line_library_messages():
+                return super().invoke(ctx)
         except ClustergraphError as exc:
             click.echo(f"clustergraph: error: {exc.message}", err=True)
             ctx.exit(int(exc.exit_code))
         except BrokenPipeError:  # `clustergraph ... | head`
             sys.stderr.close()
             ctx.exit(int(ExitCode.OK))
+        except KeyboardInterrupt:
+            click.echo("clustergraph: interrupted", err=True)
+            ctx.exit(int(ExitCode.INTERRUPTED))
+        except (click.exceptions.ClickException, click.exceptions.Exit,
+                click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            import traceback
+
+            from .errors import clean
+
+            traceback.print_exc(file=sys.stderr)
+            click.echo(f"clustergraph: internal error: {type(exc).__name__}: {clean(exc)} "
+                       "(a bug in clustergraph; please report it with the traceback above)",
+                       err=True)
+            ctx.exit(int(ExitCode.INTERNAL))
 
 
 @click.group(cls=Group, context_settings=CONTEXT_SETTINGS)

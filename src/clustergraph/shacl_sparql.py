@@ -38,6 +38,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from . import sparql_text
+
 SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -613,25 +615,24 @@ class Compiler:
                          binding: dict[str, Any], path: str | None, focus: str,
                          severity: str, messages: list[Any], p: Any) -> Check:
         text = str(self._one(validator, SH + "select"))
-        if re.search(r"\bSELECT\b", text, re.I) and len(re.findall(r"\bSELECT\b", text,
-                                                                  re.I)) > 1:
+        if sparql_text.subquery_count(text):
             raise Unsupported("a validator with a subquery")
-        if re.search(r"\$value\b", text) and path is None:
+        if sparql_text.uses_variable(text, "value") and path is None:
             raise Unsupported("a node validator using $value")
-        for param, value in binding.items():
-            local = re.split(r"[#/]", param)[-1]
-            text = re.sub(rf"[?$]{re.escape(local)}\b", sparql_term(value).replace("\\", r"\\"),
-                          text)
+        replacements = {re.split(r"[#/]", param)[-1]: sparql_term(value)
+                        for param, value in binding.items()}
         if path is not None:
-            text = text.replace("$PATH", path)
-        elif "$PATH" in text:
+            replacements["PATH"] = path
+        elif sparql_text.uses_variable(text, "PATH"):
             raise Unsupported("$PATH in a node validator")
-        text = re.sub(r"\$this\b", "?this", text)
-        match = re.search(r"\bWHERE\s*\{", text, re.I)
-        if match is None:
+        replacements["this"] = "?this"
+        text = sparql_text.replace_variables(text, replacements)
+        brace = sparql_text.where_open(text)
+        if brace is None:
             raise Unsupported("a validator query without WHERE")
-        query = self._prefixes(validator) + text[:match.end()] + f" {focus} " \
-            + text[match.end():]
+        query = self._prefixes(validator) + text[:brace + 1] + f" {focus} " + text[brace + 1:]
+        # what runs is checked, not only the shapes' own text (prefixes, parameters)
+        sparql_text.refuse(query, f"the validator of {comp['node']}")
         return Check(shape=shape, kind="select", severity=severity, messages=messages,
                      path=p, components=[str(comp["node"])], query=query)
 

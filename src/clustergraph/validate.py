@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import netguard, sparql_text
 from .errors import InputError, RefusedError, UsageError
 from .namespaces import compact as _compact
 from .resources import LAYERS, layer_graph, shapes_files
@@ -55,14 +56,8 @@ CG = "https://w3id.org/clustergraph/ontology#"
 CGSH = "https://w3id.org/clustergraph/shapes#"
 
 #: Properties whose SPARQL text pySHACL would run (constraints, targets, validators).
+#: Read by :mod:`clustergraph.sparql_text`; only ``update`` may hold SPARQL Update.
 _SPARQL_TEXT = ("select", "ask", "construct", "update")
-#: SPARQL keywords that reach outside the local graph: federated queries, remote datasets,
-#: loading a document. Matched as keywords, outside strings, IRIs and comments.
-_NETWORK_KEYWORDS = re.compile(r"(?<![\w:?$])(SERVICE|LOAD|FROM)(?![\w:])", re.IGNORECASE)
-_SPARQL_NOISE = re.compile(
-    r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
-)
 _VALUE_CLAUSE = re.compile(r";[^;]*\{[?$]value\}[^;]*$")
 _IRI_IN_TEXT = re.compile(r"https?://[^\s,;()\"'<>]+")
 
@@ -174,12 +169,23 @@ def refuse_network(graph: rdflib.Graph, where: str) -> None:
                 )
     for name in _SPARQL_TEXT:
         for s, text in graph.subject_objects(rdflib.URIRef(SH + name)):
-            keyword = network_keyword(str(text))
+            keyword = sparql_text.forbidden_keyword(str(text), update_allowed=name == "update")
             if keyword:
                 raise RefusedError(
                     f"{where}: the SPARQL query of {_owner(graph, s)} uses {keyword}, which "
-                    "asks for the network; refused"
+                    + ("asks for the network" if keyword in sparql_text.OUTSIDE
+                       else "is SPARQL Update and changes data") + "; refused"
                 )
+    # a prefix declaration is pasted into every query that uses it: checked as that text
+    for d in graph.subjects(rdflib.URIRef(SH + "namespace"), None):
+        declaration = (f"PREFIX {graph.value(d, rdflib.URIRef(SH + 'prefix'))}: "
+                       f"<{graph.value(d, rdflib.URIRef(SH + 'namespace'))}>")
+        keyword = sparql_text.forbidden_keyword(declaration)
+        if keyword:
+            raise RefusedError(
+                f"{where}: the prefix declaration {_owner(graph, d)} puts {keyword} into "
+                "the SPARQL queries that use it; refused"
+            )
 
 
 def _owner(graph: rdflib.Graph, node: Any) -> str:
@@ -198,9 +204,9 @@ def _owner(graph: rdflib.Graph, node: Any) -> str:
 
 def network_keyword(query: str) -> str | None:
     """The first SERVICE, LOAD or FROM keyword in a SPARQL text (ignoring strings, IRIs
-    and comments), upper-cased; ``None`` if there is none."""
-    match = _NETWORK_KEYWORDS.search(_SPARQL_NOISE.sub(" ", query))
-    return match.group(1).upper() if match else None
+    and comments; escapes read both ways, see :mod:`clustergraph.sparql_text`),
+    upper-cased; ``None`` if there is none."""
+    return sparql_text.forbidden_keyword(query, update_allowed=True)
 
 
 def _refuse_network_in_data(kg: KnowledgeGraph) -> None:
@@ -226,6 +232,7 @@ def _refuse_network_in_data(kg: KnowledgeGraph) -> None:
 # ---------------------------------------------------------------------------------------
 
 
+@netguard.offline  # evaluation in a thread that cannot open a network socket
 def validate(
     data: KnowledgeGraph | Sequence[str | Path] | None = None,
     *,
@@ -521,7 +528,6 @@ def _take_sparql_rules(shapes: rdflib.Graph) -> list[_SparqlRule]:
     return rules
 
 
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _VARIABLE = re.compile(r"\{[?$](\w+)\}")
 
 
@@ -598,15 +604,16 @@ def _run_sparql_rule(rule: _SparqlRule, kg: KnowledgeGraph, graphs: list[str],
         f"{{ ?this <{RDF_TYPE}>/<{RDFS}subClassOf>* <{iri}> }}" if kind == "class"
         else f"{{ ?this <{iri}> ?_targetObject }}"
         for kind, iri in rule.targets)
-    match = _WHERE.search(rule.select)
-    if match is None:
+    brace = sparql_text.where_open(rule.select)
+    if brace is None:
         raise InputError(f"the SPARQL constraint of {compact(str(rule.shape))} has no WHERE")
     # $this is pre-bound to each focus node in SHACL; here the focus nodes are the
     # solutions of the target pattern, joined into the query's top-level group.
     if focus_graph is not None:  # only the nodes the focus graph describes
         target = f"{{ {target} }} FILTER EXISTS {{ GRAPH <{focus_graph}> {{ ?this ?_p ?_o }} }}"
-    query = (rule.select[:match.end()] + f" {{ SELECT DISTINCT ?this WHERE {{ {target} }} }} "
-             + rule.select[match.end():])
+    query = (rule.select[:brace + 1] + f" {{ SELECT DISTINCT ?this WHERE {{ {target} }} }} "
+             + rule.select[brace + 1:])
+    sparql_text.refuse(query, f"the SPARQL constraint of {compact(str(rule.shape))}")
     try:
         rows = kg.store.query(query, default_graph=[ox.NamedNode(g) for g in graphs])
     except SyntaxError as exc:
