@@ -54,6 +54,13 @@ _KNOWN = {SH + n for n in [
     "deactivated",
     # not validating: labels and form hints
     "name", "description", "order", "group", "defaultValue"]}
+#: The SHACL Core constraint parameters: a node with one of them is a shape.
+_PARAMETERS = {SH + n for n in [
+    "class", "datatype", "nodeKind", "minCount", "maxCount", "minExclusive", "minInclusive",
+    "maxExclusive", "maxInclusive", "minLength", "maxLength", "pattern", "languageIn",
+    "uniqueLang", "equals", "disjoint", "lessThan", "lessThanOrEquals", "not", "and", "or",
+    "xone", "node", "property", "qualifiedValueShape", "closed", "hasValue", "in",
+    "sparql"]}
 _NODE_KINDS = {
     SH + "IRI": "isIRI({x})",
     SH + "BlankNode": "isBlank({x})",
@@ -510,6 +517,11 @@ class Compiler:
             out.append(f"{{ ?this <{p}> ?_to }}")
         for p in self._values(shape, SH + "targetObjectsOf"):
             out.append(f"{{ ?_ts <{p}> ?this }}")
+        if self.is_implicit_class(shape):
+            if not isinstance(shape, r.URIRef):
+                raise Unsupported("an implicit class target on a blank node")
+            values = " ".join(f"<{c}>" for c in self.subclasses(str(shape)))
+            out.append(f"{{ ?this <{RDF_TYPE}> ?_ic VALUES ?_ic {{ {values} }} }}")
         nodes = self._values(shape, SH + "targetNode")
         if nodes:
             out.append("{ VALUES ?this { " + " ".join(sparql_term(n) for n in nodes) + " } }")
@@ -588,8 +600,8 @@ class Compiler:
             validator = self._select_validator(comp, path is not None)
             checks.append(self._component_check(shape, comp, validator, binding, path,
                                                 focus, severity, messages, p))
-        if checks and not messages:  # pySHACL writes its own generic messages: let it
-            raise Unsupported("a shape without sh:message")
+        if not messages and any(c.kind == "select" for c in checks):
+            raise Unsupported("a SHACL-SPARQL component on a shape without sh:message")
         for check in checks:
             check.detail_of = detail_of
         # pySHACL nests the results of a value's sh:node shape under the sh:node result
@@ -635,12 +647,30 @@ class Compiler:
         return Check(shape=shape, kind="select", severity=severity, messages=messages,
                      path=p, components=[str(comp["node"])], query=query)
 
+    def is_implicit_class(self, shape: Any) -> bool:
+        """The shape is also a class, so its instances are focus nodes (SHACL 2.1.3.3,
+        implicit class targets): of type ``rdfs:Class`` or of a type the shapes graph
+        declares ``rdfs:subClassOf rdfs:Class`` (``owl:Class``, when so declared), as
+        pySHACL reads it."""
+        r = self.rdflib
+        classes = {r.RDFS.Class, *self.g.subjects(r.RDFS.subClassOf, r.RDFS.Class)}
+        return any(t in classes for t in self.g.objects(shape, r.RDF.type))
+
     def top_level(self) -> list[Any]:
-        """The shapes that have targets and are not deactivated."""
+        """The shapes that have targets (explicit, or implicit: a shape that is also a
+        class) and are not deactivated."""
+        r = self.rdflib
         shapes = set()
         for pred in ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode",
                      "target"):
             shapes.update(self.g.subjects(self.sh[pred], None))
+        for kind in (self.sh.NodeShape, self.sh.PropertyShape):
+            shapes.update(s for s in self.g.subjects(r.RDF.type, kind)
+                          if self.is_implicit_class(s))
+        for s in set(self.g.subjects()) - shapes:  # a class with constraints is a shape too
+            if self.is_implicit_class(s) and any(
+                    str(p) in _PARAMETERS for p in self.g.predicates(s, None)):
+                shapes.add(s)
         return [s for s in sorted(shapes, key=str) if not self._deactivated(s)]
 
 
@@ -666,17 +696,23 @@ def plan(shapes: Any, query: Callable[[str], Any], focus_filter: str | None = No
 # ---------------------------------------------------------------------------------------
 
 
-def run(plan_: Plan, query: Callable[[str], Any], report: Any, shapes: Any) -> None:
+def run(plan_: Plan, query: Callable[[str], Any], report: Any, shapes: Any,
+        describe: Callable[[Any], Iterable[tuple[Any, Any]]] | None = None) -> None:
     """Run the checks and add their sh:ValidationResults to the rdflib ``report`` (which
-    has one sh:ValidationReport node); complex paths are copied from ``shapes``."""
+    has one sh:ValidationReport node); complex paths are copied from ``shapes``.
+
+    A shape without ``sh:message`` gets the messages pySHACL would write
+    (:class:`_GenericMessages`); ``describe`` gives the (predicate, object) pairs of a
+    blank node of the data, which pySHACL's wording of a blank node spells out."""
     import rdflib
 
     from .store import to_rdflib_term
 
+    generic = _GenericMessages(shapes, describe)
+
     sh = rdflib.Namespace(SH)
     report_node = next(iter(report.subjects(rdflib.RDF.type, sh.ValidationReport)))
     copied: set[Any] = set()
-    violated = False
     node_results: dict[tuple[Any, Any], list[Any]] = {}  # (shape, value) -> sh:node results
     for check in plan_.checks:
         try:
@@ -700,12 +736,13 @@ def run(plan_: Plan, query: Callable[[str], Any], report: Any, shapes: Any) -> N
                 res = rdflib.BNode()
                 if check.detail_of is None:
                     report.add((report_node, sh.result, res))
-                    violated = violated or check.severity == SH + "Violation"
                 else:
                     for parent in node_results.get((check.detail_of, focus), []):
                         report.add((parent, sh.detail, res))
                 if component == SH + "NodeConstraintComponent":
                     node_results.setdefault((check.shape, val), []).append(res)
+                if component == SH + "HasValueConstraintComponent":
+                    val = None  # sh:hasValue names no value node (SHACL 4.8.3)
                 report.add((res, rdflib.RDF.type, sh.ValidationResult))
                 report.add((res, sh.focusNode, focus))
                 report.add((res, sh.resultSeverity, rdflib.URIRef(check.severity)))
@@ -716,10 +753,61 @@ def run(plan_: Plan, query: Callable[[str], Any], report: Any, shapes: Any) -> N
                 if path is not None:
                     report.add((res, sh.resultPath, path))
                     _copy_node(shapes, path, report, copied)
-                for m in check.messages:
+                for m in check.messages or generic(check.shape, component, focus, val):
                     report.add((res, sh.resultMessage, m))
-    if violated:
-        report.set((report_node, sh.conforms, rdflib.Literal(False)))
+    # sh:conforms: false if the report has any result, at any severity (SHACL 3.6)
+    report.set((report_node, sh.conforms, rdflib.Literal(
+        next(iter(report.objects(report_node, sh.result)), None) is None)))
+
+
+class _GenericMessages:
+    """The messages pySHACL writes for the result of a shape without ``sh:message``,
+    worded by pySHACL's own constraint components (``make_generic_messages``), so that
+    both engines say the same. pySHACL is imported at the first such result only."""
+
+    def __init__(self, shapes: Any, describe: Callable[[Any], Iterable[tuple[Any, Any]]]
+                 | None) -> None:
+        self.shapes = shapes
+        self.describe = describe
+        self.sg: Any = None
+        self.components: dict[tuple[Any, str], Any] = {}
+        self.described: set[Any] = set()
+
+    def __call__(self, shape: Any, component: str, focus: Any, value: Any) -> list[Any]:
+        import rdflib
+
+        if self.sg is None:
+            from pyshacl.constraints import CONSTRAINT_PARAMETERS_MAP
+            from pyshacl.shapes_graph import ShapesGraph
+
+            self.sg = ShapesGraph(self.shapes)
+            self.sg.shapes  # noqa: B018 (builds pySHACL's shape cache)
+            self.by_name = {c.constraint_name(): c for c in CONSTRAINT_PARAMETERS_MAP.values()}
+            self.data = rdflib.Graph()  # what pySHACL's data graph knows of the nodes named
+        key = (shape, component)
+        if key not in self.components:
+            try:
+                pyshape = self.sg.lookup_shape_from_node(shape)
+            except KeyError:
+                from pyshacl.shape import Shape
+
+                path = self.shapes.value(shape, rdflib.URIRef(SH + "path"))
+                pyshape = Shape(self.sg, shape, p=path is not None, path=path)
+            self.components[key] = self.by_name[component.rsplit("#", 1)[-1]](pyshape)
+        for node in (focus, value):
+            self._describe(node)
+        return list(self.components[key].make_generic_messages(self.data, focus, value))
+
+    def _describe(self, node: Any) -> None:
+        import rdflib
+
+        if not isinstance(node, rdflib.BNode) or node in self.described \
+                or self.describe is None:
+            return
+        self.described.add(node)
+        for p, o in self.describe(node):
+            self.data.add((node, p, o))
+            self._describe(o)
 
 
 def _names(rows: Any) -> set[str]:
