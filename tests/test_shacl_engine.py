@@ -315,6 +315,43 @@ def test_compiler_reports_why_a_shape_falls_back() -> None:
     assert [str(c.shape).rsplit("#", 1)[-1] for c in p.checks] == ["TestNoMessageShape"]
 
 
+def test_the_plan_says_which_path_runs_each_feature() -> None:
+    import pyoxigraph as ox
+    import rdflib
+
+    from clustergraph.shacl_sparql import SH, plan
+
+    p = plan(rdflib.Graph().parse(data=UNSUPPORTED_SHAPES, format="turtle"), ox.Store().query)
+    assert p.features() == [
+        (SH + "HasValueConstraintComponent", 0, 1),  # inside sh:qualifiedValueShape
+        (SH + "LanguageInConstraintComponent", 0, 1),
+        (SH + "MinCountConstraintComponent", 1, 0),  # TestNoMessageShape, compiled
+        (SH + "PropertyConstraintComponent", 0, 1),
+        (SH + "QualifiedMinCountConstraintComponent", 0, 1),
+    ]
+
+
+def test_cli_explain_engine(runner, tmp_path) -> None:  # noqa: ANN001
+    shapes = tmp_path / "unsupported.ttl"
+    shapes.write_text(UNSUPPORTED_SHAPES, encoding="utf-8")
+    r = runner.invoke(main, ["validate", "--explain-engine", "--shapes", str(shapes)])
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0].split() == ["constraint", "component", "compiled", "pySHACL"]
+    rows = {line.split()[0]: line.split()[1:] for line in lines[1:] if line.startswith(
+        ("sh:", "cgsh:"))}
+    assert rows["sh:LanguageInConstraintComponent"] == ["0", "1"]
+    assert rows["sh:QualifiedMinCountConstraintComponent"] == ["0", "1"]
+    assert rows["cgsh:InSchemeConstraintComponent"] == ["23", "0"]
+    assert lines[-3:] == ["left to pySHACL:",
+                          "  cgsh:TestLanguageShape: sh:languageIn",
+                          "  cgsh:TestQualifiedShape: sh:qualifiedMinCount"]
+    bad = runner.invoke(main, ["validate", "--explain-engine", "--engine", "pyshacl"])
+    assert bad.exit_code == 2
+    assert bad.stderr == ("clustergraph: error: --explain-engine explains the oxigraph "
+                          "engine (not --engine pyshacl)\n")
+
+
 # --------------------------------------------------------------------------- the command
 
 

@@ -29,6 +29,7 @@ them, and the verdicts are written into the queries.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import re
@@ -137,6 +138,20 @@ class Plan:
     checks: list[Check] = field(default_factory=list)
     fallback: list[Any] = field(default_factory=list)  # top-level shapes left to pySHACL
     reasons: dict[Any, str] = field(default_factory=dict)
+    #: per top-level shape, the constraint components it uses (itself, its sh:property
+    #: shapes and the shapes nested in them)
+    uses: dict[Any, set[str]] = field(default_factory=dict)
+
+    def features(self) -> list[tuple[str, int, int]]:
+        """Which path runs each SHACL feature: (constraint component IRI, number of
+        top-level shapes using it that are compiled to SPARQL, number left to pySHACL),
+        sorted by component."""
+        fallback = set(self.fallback)
+        counts: dict[str, list[int]] = {}
+        for shape, comps in self.uses.items():
+            for c in comps:
+                counts.setdefault(c, [0, 0])[shape in fallback] += 1
+        return [(c, n[0], n[1]) for c, n in sorted(counts.items())]
 
 
 # ---------------------------------------------------------------------------------------
@@ -674,6 +689,47 @@ class Compiler:
         return [s for s in sorted(shapes, key=str) if not self._deactivated(s)]
 
 
+#: Parameters that are not a component of their own (read with another parameter).
+_NOT_A_COMPONENT = {"flags", "qualifiedValueShape", "qualifiedValueShapesDisjoint",
+                    "ignoredProperties"}
+_COMPONENT_OF = {"qualifiedMinCount": "QualifiedMinCount",
+                 "qualifiedMaxCount": "QualifiedMaxCount", "sparql": "SPARQL"}
+_NESTING = ("property", "node", "not", "qualifiedValueShape")
+_NESTING_LISTS = ("and", "or", "xone")
+
+
+def components_used(comp: Compiler, shape: Any) -> set[str]:
+    """The constraint components (IRIs) a shape uses: its own parameters, those of its
+    sh:property shapes and of the shapes nested in sh:node, sh:not, sh:and, sh:or, sh:xone
+    and sh:qualifiedValueShape, and its SHACL-SPARQL components."""
+    out: set[str] = set()
+    seen: set[Any] = set()
+    extra = {SH + "closed", SH + "languageIn", SH + "uniqueLang", SH + "equals",
+             SH + "disjoint", SH + "lessThan", SH + "lessThanOrEquals",
+             SH + "qualifiedMinCount", SH + "qualifiedMaxCount", SH + "sparql"}
+    todo = [shape]
+    while todo:
+        s = todo.pop()
+        if s in seen:
+            continue
+        seen.add(s)
+        for p in set(comp.g.predicates(s, None)):
+            name = str(p)[len(SH):] if str(p).startswith(SH) else None
+            if name is None or (str(p) not in _PARAMETERS and str(p) not in extra) \
+                    or name in _NOT_A_COMPONENT:
+                continue
+            out.add(SH + _COMPONENT_OF.get(name, name[:1].upper() + name[1:])
+                    + "ConstraintComponent")
+        for name in _NESTING:
+            todo += comp._values(s, SH + name)
+        for name in _NESTING_LISTS:
+            for lst in comp._values(s, SH + name):
+                with contextlib.suppress(Unsupported):  # not a list: the plan says why
+                    todo += comp._list(lst)
+        out.update(str(c["node"]) for c, _ in comp._components_of(s))
+    return out
+
+
 def plan(shapes: Any, query: Callable[[str], Any], focus_filter: str | None = None) -> Plan:
     """Compile every shape that has targets. A shape the compiler cannot evaluate (itself,
     a nested shape, or one of its sh:property shapes) goes to ``fallback`` whole, with the
@@ -681,6 +737,7 @@ def plan(shapes: Any, query: Callable[[str], Any], focus_filter: str | None = No
     comp = Compiler(shapes, query, focus_filter)
     out = Plan()
     for shape in comp.top_level():
+        out.uses[shape] = components_used(comp, shape)
         try:
             checks = comp.compile_application(shape, comp._focus(comp.targets(shape)))
         except Unsupported as exc:

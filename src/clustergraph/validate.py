@@ -109,6 +109,10 @@ class ValidationResult:
     engine: str = "pyshacl"
     #: shapes the oxigraph engine could not compile, run by pySHACL instead (compact names)
     fallback: list[str] = field(default_factory=list)
+    #: the oxigraph engine's plan: why each fallback shape is left to pySHACL, and per
+    #: constraint component (compact) the number of shapes compiled and left to pySHACL
+    fallback_reasons: dict[str, str] = field(default_factory=dict)
+    features: list[tuple[str, int, int]] = field(default_factory=list)
 
     @property
     def violations(self) -> list[Result]:
@@ -445,7 +449,10 @@ def _validate_oxigraph(kg: KnowledgeGraph, shapes: rdflib.Graph, graphs: list[st
     results = _collect(report, _OxView(store, query_graphs))
     return ValidationResult(results=results, report=report, inference="none",
                             engine="oxigraph",
-                            fallback=[compact(str(s)) for s in plan.fallback])
+                            fallback=[compact(str(s)) for s in plan.fallback],
+                            fallback_reasons={compact(str(s)): why
+                                              for s, why in plan.reasons.items()},
+                            features=[(compact(c), n, f) for c, n, f in plan.features()])
 
 
 def _run_fallback(plan: Any, shapes: rdflib.Graph, data_graph: rdflib.Graph,
@@ -956,6 +963,24 @@ def render_turtle(result: ValidationResult) -> str:
         report.bind(prefix, ns)
     report.bind("cgsh", CGSH)
     return report.serialize(format="turtle")
+
+
+def render_engine(result: ValidationResult) -> str:
+    """Which path of the oxigraph engine runs each SHACL feature (``validate
+    --explain-engine``): per constraint component, the number of top-level shapes using it
+    that are compiled to SPARQL and that are left to pySHACL; then each shape left to
+    pySHACL with the reason."""
+    if result.engine != "oxigraph":
+        raise UsageError("--explain-engine explains the oxigraph engine (not --engine "
+                         f"{result.engine})")
+    width = max([len("constraint component"), *(len(c) for c, _, _ in result.features)])
+    lines = [f"{'constraint component':<{width}}  compiled  pySHACL"]
+    lines += [f"{c:<{width}}  {n:>8}  {f:>7}" for c, n, f in result.features]
+    if result.fallback_reasons:
+        lines.append("")
+        lines.append("left to pySHACL:")
+        lines += [f"  {s}: {why}" for s, why in sorted(result.fallback_reasons.items())]
+    return "\n".join(lines) + "\n"
 
 
 RENDERERS = {"text": render_text, "turtle": render_turtle, "json": render_json}
