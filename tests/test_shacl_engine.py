@@ -372,3 +372,19 @@ def test_cli_refuses_oxigraph_with_inference(runner) -> None:  # noqa: ANN001
     assert r.exit_code == 2
     assert r.stderr.startswith("clustergraph: error: --inference rdfs needs --engine pyshacl")
 
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+def test_report_with_only_warnings_does_not_conform_but_exits_0(runner, engine) -> None:  # noqa: ANN001
+    """SHACL 3.6: sh:conforms is false when there is any result, warnings included; the
+    exit code keeps the documented policy (warnings do not fail a run)."""
+    import rdflib
+
+    r = runner.invoke(main, ["validate", "--engine", engine, "--format", "turtle"])
+    assert r.exit_code == 0
+    report = rdflib.Graph().parse(data=r.output, format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    (node,) = report.subjects(rdflib.RDF.type, sh.ValidationReport)
+    assert report.value(node, sh.conforms) == rdflib.Literal(False)
+    severities = [report.value(res, sh.resultSeverity) for res in report.objects(node, sh.result)]
+    assert severities == [sh.Warning] * 5
