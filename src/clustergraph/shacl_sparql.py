@@ -59,7 +59,7 @@ _KNOWN = {SH + n for n in [
     "minCount", "maxCount", "class", "datatype", "nodeKind", "minInclusive", "maxInclusive",
     "minExclusive", "maxExclusive", "pattern", "flags", "minLength", "maxLength",
     "hasValue", "in", "node", "or", "xone", "and", "not", "severity", "message",
-    "deactivated",
+    "deactivated", "uniqueLang",
     # not validating: labels and form hints
     "name", "description", "order", "group", "defaultValue"]}
 #: The SHACL Core constraint parameters: a node with one of them is a shape.
@@ -188,6 +188,7 @@ class Compiler:
         self._components = self._constraint_components()
         self._odd: dict[str, list[Any]] | None = None  # datatype -> odd literals (rdflib)
         self._stack: list[Any] = []
+        self._class_types: set[Any] | None = None  # rdfs:Class and its declared subclasses
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -477,6 +478,8 @@ class Compiler:
         self._check_known(shape)
         if self._components_of(shape):
             raise Unsupported("a SHACL-SPARQL component inside a nested shape")
+        if self._values(shape, SH + "uniqueLang"):
+            raise Unsupported("sh:uniqueLang inside a nested shape")
         self._stack.append(shape)
         try:
             parts: list[str] = []
@@ -618,6 +621,17 @@ class Compiler:
                     query=f"SELECT ?this {cols} WHERE {{ {{ SELECT ?this {' '.join(aggs)} "
                           f"WHERE {{ {focus} OPTIONAL {{ ?this {path} ?_v }} }} "
                           f"GROUP BY ?this }} {binds} FILTER({any_}) }}"))
+        unique = self._unique_lang(shape)
+        if unique and path is None:
+            raise Unsupported("sh:uniqueLang on a node shape")
+        if unique:  # one result per focus node and language tag shared by two values
+            checks.append(Check(
+                shape=shape, kind="counts", severity=severity, messages=messages, path=p,
+                components=[SH + "UniqueLangConstraintComponent"], with_value=False,
+                query=f"SELECT ?this (true AS ?_c0) WHERE {{ {focus} ?this {path} ?_v "
+                      'FILTER(isLiteral(?_v) && LANG(?_v) != "") } '
+                      "GROUP BY ?this (LCASE(LANG(?_v)) AS ?_l) "
+                      "HAVING (COUNT(DISTINCT ?_v) > 1)"))
         for comp, binding in self._components_of(shape):
             validator = self._select_validator(comp, path is not None)
             checks.append(self._component_check(shape, comp, validator, binding, path,
@@ -642,6 +656,18 @@ class Compiler:
             finally:
                 self._stack.pop()
         return checks
+
+    def _unique_lang(self, shape: Any) -> bool:
+        """sh:uniqueLang true (compiled), false (no constraint); any other form, such as
+        ``"1"^^xsd:boolean`` (true to pySHACL, not to SHACL), is left to pySHACL."""
+        value = self._one(shape, SH + "uniqueLang")
+        if value is None:
+            return False
+        r = self.rdflib
+        if isinstance(value, r.Literal) and value.datatype == r.XSD.boolean \
+                and str(value) in ("true", "false"):
+            return str(value) == "true"
+        raise Unsupported(f"sh:uniqueLang {value.n3()}")
 
     def _component_check(self, shape: Any, comp: dict, validator: Any,
                          binding: dict[str, Any], path: str | None, focus: str,
@@ -675,8 +701,9 @@ class Compiler:
         declares ``rdfs:subClassOf rdfs:Class`` (``owl:Class``, when so declared), as
         pySHACL reads it."""
         r = self.rdflib
-        classes = {r.RDFS.Class, *self.g.subjects(r.RDFS.subClassOf, r.RDFS.Class)}
-        return any(t in classes for t in self.g.objects(shape, r.RDF.type))
+        if self._class_types is None:
+            self._class_types = {r.RDFS.Class, *self.g.subjects(r.RDFS.subClassOf, r.RDFS.Class)}
+        return any(t in self._class_types for t in self.g.objects(shape, r.RDF.type))
 
     def top_level(self) -> list[Any]:
         """The shapes that have targets (explicit, or implicit: a shape that is also a
