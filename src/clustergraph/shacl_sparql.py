@@ -9,7 +9,9 @@ few SPARQL queries that run over *all* its focus nodes at once on the Oxigraph s
   and ``Exclusive``, ``sh:in``, ``sh:node``, ``sh:or``, ``sh:xone``, ``sh:and``, ``sh:not``,
   ``sh:hasValue`` on a node shape): every (focus node, value node) pair that breaks at least
   one of them, with one boolean per constraint;
-- one grouped query per property shape for its cardinalities and ``sh:hasValue``;
+- one grouped query per property shape for its cardinalities and ``sh:hasValue``, one for
+  ``sh:uniqueLang``, one per node shape for ``sh:closed`` (``sh:languageIn`` is a value
+  constraint);
 - one query per SHACL-SPARQL constraint component it uses (``sh:propertyValidator`` /
   ``sh:validator`` / ``sh:nodeValidator`` with ``sh:select``): the validator's query with
   ``$PATH`` and the parameters substituted and ``$this`` joined to the focus nodes.
@@ -59,7 +61,7 @@ _KNOWN = {SH + n for n in [
     "minCount", "maxCount", "class", "datatype", "nodeKind", "minInclusive", "maxInclusive",
     "minExclusive", "maxExclusive", "pattern", "flags", "minLength", "maxLength",
     "hasValue", "in", "node", "or", "xone", "and", "not", "severity", "message",
-    "deactivated", "uniqueLang",
+    "deactivated", "uniqueLang", "languageIn", "closed", "ignoredProperties",
     # not validating: labels and form hints
     "name", "description", "order", "group", "defaultValue"]}
 #: The SHACL Core constraint parameters: a node with one of them is a shape.
@@ -410,6 +412,8 @@ class Compiler:
                             "false)"))
         for lst in self._values(shape, SH + "in"):
             out.append((SH + "InConstraintComponent", "!" + self._same(x, self._list(lst))))
+        for lst in self._values(shape, SH + "languageIn"):
+            out.append((SH + "LanguageInConstraintComponent", self._language_in(x, lst)))
         if not self.is_property_shape(shape):
             for v in self._values(shape, SH + "hasValue"):
                 out.append((SH + "HasValueConstraintComponent", f"!sameTerm({x}, "
@@ -431,6 +435,26 @@ class Compiler:
         for s in self._values(shape, SH + "not"):
             out.append((SH + "NotConstraintComponent", f"({self.conforms(s, x)})"))
         return out
+
+    def _language_in(self, x: str, lst: Any) -> str:
+        """True when ``x`` breaks sh:languageIn as pySHACL judges it: not a literal with a
+        language tag that is, case-insensitively, in the list, or whose first subtag is
+        (``*`` admits any tag)."""
+        r = self.rdflib
+        tags = []
+        for item in self._list(lst):
+            if not isinstance(item, r.Literal) or item.datatype not in (None, r.XSD.string) \
+                    or item.language:
+                raise Unsupported("sh:languageIn with a member that is not a plain string")
+            tags.append(str(item).lower())
+        lang = f"LCASE(LANG({x}))"
+        if "*" in tags:
+            ok = "true"
+        else:
+            listed = ", ".join(r.Literal(t).n3() for t in tags) or '""'
+            ok = (f"({lang} IN ({listed}) || "
+                  f'LCASE(STRBEFORE(CONCAT(LANG({x}), "-"), "-")) IN ({listed}))')
+        return f'!COALESCE(isLiteral({x}) && LANG({x}) != "" && {ok}, false)'
 
     def _datatype(self, x: str, dt: Any) -> str:
         """True when ``x`` is a literal of datatype ``dt`` as pySHACL decides it: the
@@ -480,6 +504,8 @@ class Compiler:
             raise Unsupported("a SHACL-SPARQL component inside a nested shape")
         if self._values(shape, SH + "uniqueLang"):
             raise Unsupported("sh:uniqueLang inside a nested shape")
+        if self._values(shape, SH + "closed") or self._values(shape, SH + "ignoredProperties"):
+            raise Unsupported("sh:closed inside a nested shape")
         self._stack.append(shape)
         try:
             parts: list[str] = []
@@ -621,6 +647,17 @@ class Compiler:
                     query=f"SELECT ?this {cols} WHERE {{ {{ SELECT ?this {' '.join(aggs)} "
                           f"WHERE {{ {focus} OPTIONAL {{ ?this {path} ?_v }} }} "
                           f"GROUP BY ?this }} {binds} FILTER({any_}) }}"))
+        closed = self._closed(shape)
+        if closed is not None:
+            if path is not None:
+                raise Unsupported("sh:closed on a property shape")
+            allowed = ", ".join(f"<{p}>" for p in sorted(closed))
+            keep = f"FILTER(?path NOT IN ({allowed}))" if allowed else ""
+            checks.append(Check(
+                shape=shape, kind="select", severity=severity, messages=messages, path=None,
+                components=[SH + "ClosedConstraintComponent"],
+                query=f"SELECT DISTINCT ?this ?value ?path WHERE {{ {focus} ?this ?path ?value "
+                      f"{keep} FILTER(!(?path = <{RDF_TYPE}> && ?value = <{RDFS}Resource>)) }}"))
         unique = self._unique_lang(shape)
         if unique and path is None:
             raise Unsupported("sh:uniqueLang on a node shape")
@@ -636,7 +673,8 @@ class Compiler:
             validator = self._select_validator(comp, path is not None)
             checks.append(self._component_check(shape, comp, validator, binding, path,
                                                 focus, severity, messages, p))
-        if not messages and any(c.kind == "select" for c in checks):
+        if not messages and any(c.kind == "select" and not c.components[0].startswith(SH)
+                                for c in checks):
             raise Unsupported("a SHACL-SPARQL component on a shape without sh:message")
         for check in checks:
             check.detail_of = detail_of
@@ -656,6 +694,35 @@ class Compiler:
             finally:
                 self._stack.pop()
         return checks
+
+    def _closed(self, shape: Any) -> set[str] | None:
+        """For a shape with ``sh:closed true``, the properties it allows: the IRI paths of
+        its sh:property shapes and the sh:ignoredProperties; ``None`` if it is not closed."""
+        r = self.rdflib
+        value = self._one(shape, SH + "closed")
+        ignored = self._values(shape, SH + "ignoredProperties")
+        if value is None:
+            if ignored:
+                raise Unsupported("sh:ignoredProperties without sh:closed")
+            return None
+        if not (isinstance(value, r.Literal) and value.datatype == r.XSD.boolean
+                and str(value) in ("true", "false")):
+            raise Unsupported(f"sh:closed {value.n3()}")
+        if str(value) == "false":
+            return None
+        allowed: set[str] = set()
+        for child in self._values(shape, SH + "property"):
+            p = self._one(child, SH + "path")
+            if p is None:
+                raise Unsupported("sh:closed with an sh:property that has no sh:path")
+            if isinstance(p, r.URIRef):
+                allowed.add(str(p))
+        for lst in ignored:
+            for item in self._list(lst):
+                if not isinstance(item, r.URIRef):
+                    raise Unsupported("sh:ignoredProperties with a member that is not an IRI")
+                allowed.add(str(item))
+        return allowed
 
     def _unique_lang(self, shape: Any) -> bool:
         """sh:uniqueLang true (compiled), false (no constraint); any other form, such as
