@@ -258,9 +258,9 @@ def test_engines_agree_on_shacl_features_the_bundled_shapes_do_not_use(tmp_path)
 # --------------------------------------------------------------------------- the fallback
 
 UNSUPPORTED_SHAPES = PREFIXES + """
-cgsh:TestEqualsShape a sh:PropertyShape ; sh:targetClass cg:DocumentPart ;
-    sh:path rdfs:label ; sh:equals skos:altLabel ;
-    sh:message "equals: {$this} {?value}"@en .
+cgsh:TestLessThanShape a sh:PropertyShape ; sh:targetClass cg:Budget ;
+    sh:path cg:amount ; sh:lessThan cg:amount ;
+    sh:message "less than: {$this} {?value}"@en .
 cgsh:TestQualifiedShape a sh:NodeShape ; sh:targetClass cg:Budget ;
     sh:property cgsh:TestQualifiedProperty .
 cgsh:TestQualifiedProperty a sh:PropertyShape ; sh:path cg:budgetType ;
@@ -279,9 +279,9 @@ def test_unsupported_shapes_fall_back_to_pyshacl_and_still_report(tmp_path) -> N
     data.write_text(BUDGETS, encoding="utf-8")
     fast, ref, result = both([DOCUMENT, data], extra_shapes=[shapes])
     assert fast == ref
-    assert sorted(result.fallback) == ["cgsh:TestEqualsShape", "cgsh:TestQualifiedShape"]
+    assert sorted(result.fallback) == ["cgsh:TestLessThanShape", "cgsh:TestQualifiedShape"]
     fired = {k[4] for k in fast}  # run by pySHACL, not skipped
-    assert {"cgsh:TestEqualsShape", "cgsh:TestQualifiedProperty"} <= fired
+    assert {"cgsh:TestLessThanShape", "cgsh:TestQualifiedProperty"} <= fired
 
 
 def test_a_shape_without_message_compiles_with_pyshacls_message(tmp_path) -> None:  # noqa: ANN001
@@ -307,18 +307,23 @@ cgsh:TestUniqueLangShape a sh:PropertyShape ; sh:targetClass cg:DocumentPart ;
     sh:path rdfs:label ; sh:uniqueLang true .
 cgsh:TestClosedShape a sh:NodeShape ; sh:targetClass cg:Budget ; sh:closed true ;
     sh:property [ sh:path cg:budgetType ] ; sh:ignoredProperties ( rdf:type ) .
+cgsh:TestEqualsShape a sh:PropertyShape ; sh:targetClass cg:DocumentPart ;
+    sh:path rdfs:label ; sh:equals skos:altLabel .
+cgsh:TestDisjointShape a sh:PropertyShape ; sh:targetClass cg:DocumentPart ;
+    sh:path rdfs:label ; sh:disjoint skos:altLabel .
 """
 
 
-def test_languagein_uniquelang_and_closed_compile(tmp_path) -> None:  # noqa: ANN001
-    """sh:languageIn, sh:uniqueLang and sh:closed without sh:message: compiled, and the
-    same results, messages included, as pySHACL."""
+def test_languagein_uniquelang_closed_equals_disjoint_compile(tmp_path) -> None:  # noqa: ANN001
+    """sh:languageIn, sh:uniqueLang, sh:closed, sh:equals and sh:disjoint without
+    sh:message: compiled, and the same results, messages included, as pySHACL."""
     shapes = tmp_path / "compiled.ttl"
     shapes.write_text(NEWLY_COMPILED_SHAPES, encoding="utf-8")
     data = tmp_path / "fixture" / "budgets.ttl"
     data.parent.mkdir()
     data.write_text(BUDGETS + """
-ex:section rdfs:label "Deel"@nl-BE, "Partie"@fr, "Autre partie"@fr .
+ex:section rdfs:label "Deel"@nl-BE, "Partie"@fr, "Autre partie"@fr ;
+    skos:altLabel "Partie"@fr, "Sectie"@nl-BE .
 """, encoding="utf-8")
     fast, ref, result = both([DOCUMENT, data], extra_shapes=[shapes])
     assert fast == ref
@@ -326,7 +331,9 @@ ex:section rdfs:label "Deel"@nl-BE, "Partie"@fr, "Autre partie"@fr .
     mine = {(k[4], k[5]) for k in fast if k[4].startswith("cgsh:Test")}
     assert mine == {("cgsh:TestLanguageShape", "sh:LanguageInConstraintComponent"),
                     ("cgsh:TestUniqueLangShape", "sh:UniqueLangConstraintComponent"),
-                    ("cgsh:TestClosedShape", "sh:ClosedConstraintComponent")}
+                    ("cgsh:TestClosedShape", "sh:ClosedConstraintComponent"),
+                    ("cgsh:TestEqualsShape", "sh:EqualsConstraintComponent"),
+                    ("cgsh:TestDisjointShape", "sh:DisjointConstraintComponent")}
 
 
 def test_compiler_reports_why_a_shape_falls_back() -> None:
@@ -339,7 +346,7 @@ def test_compiler_reports_why_a_shape_falls_back() -> None:
     store = ox.Store()
     p = plan(shapes, store.query)
     reasons = {str(s).rsplit("#", 1)[-1]: why for s, why in p.reasons.items()}
-    assert reasons == {"TestEqualsShape": "sh:equals",
+    assert reasons == {"TestLessThanShape": "sh:lessThan",
                        "TestQualifiedShape": "sh:qualifiedMinCount"}
     assert [str(c.shape).rsplit("#", 1)[-1] for c in p.checks] == ["TestNoMessageShape"]
 
@@ -352,8 +359,8 @@ def test_the_plan_says_which_path_runs_each_feature() -> None:
 
     p = plan(rdflib.Graph().parse(data=UNSUPPORTED_SHAPES, format="turtle"), ox.Store().query)
     assert p.features() == [
-        (SH + "EqualsConstraintComponent", 0, 1),
         (SH + "HasValueConstraintComponent", 0, 1),  # inside sh:qualifiedValueShape
+        (SH + "LessThanConstraintComponent", 0, 1),
         (SH + "MinCountConstraintComponent", 1, 0),  # TestNoMessageShape, compiled
         (SH + "PropertyConstraintComponent", 0, 1),
         (SH + "QualifiedMinCountConstraintComponent", 0, 1),
@@ -369,11 +376,11 @@ def test_cli_explain_engine(runner, tmp_path) -> None:  # noqa: ANN001
     assert lines[0].split() == ["constraint", "component", "compiled", "pySHACL"]
     rows = {line.split()[0]: line.split()[1:] for line in lines[1:] if line.startswith(
         ("sh:", "cgsh:"))}
-    assert rows["sh:EqualsConstraintComponent"] == ["0", "1"]
+    assert rows["sh:LessThanConstraintComponent"] == ["0", "1"]
     assert rows["sh:QualifiedMinCountConstraintComponent"] == ["0", "1"]
     assert rows["cgsh:InSchemeConstraintComponent"] == ["23", "0"]
     assert lines[-3:] == ["left to pySHACL:",
-                          "  cgsh:TestEqualsShape: sh:equals",
+                          "  cgsh:TestLessThanShape: sh:lessThan",
                           "  cgsh:TestQualifiedShape: sh:qualifiedMinCount"]
     bad = runner.invoke(main, ["validate", "--explain-engine", "--engine", "pyshacl"])
     assert bad.exit_code == 2

@@ -10,8 +10,8 @@ few SPARQL queries that run over *all* its focus nodes at once on the Oxigraph s
   ``sh:hasValue`` on a node shape): every (focus node, value node) pair that breaks at least
   one of them, with one boolean per constraint;
 - one grouped query per property shape for its cardinalities and ``sh:hasValue``, one for
-  ``sh:uniqueLang``, one per node shape for ``sh:closed`` (``sh:languageIn`` is a value
-  constraint);
+  ``sh:uniqueLang``, one per node shape for ``sh:closed``, one per ``sh:equals`` and
+  ``sh:disjoint`` (``sh:languageIn`` is a value constraint);
 - one query per SHACL-SPARQL constraint component it uses (``sh:propertyValidator`` /
   ``sh:validator`` / ``sh:nodeValidator`` with ``sh:select``): the validator's query with
   ``$PATH`` and the parameters substituted and ``$this`` joined to the focus nodes.
@@ -61,7 +61,8 @@ _KNOWN = {SH + n for n in [
     "minCount", "maxCount", "class", "datatype", "nodeKind", "minInclusive", "maxInclusive",
     "minExclusive", "maxExclusive", "pattern", "flags", "minLength", "maxLength",
     "hasValue", "in", "node", "or", "xone", "and", "not", "severity", "message",
-    "deactivated", "uniqueLang", "languageIn", "closed", "ignoredProperties",
+    "deactivated", "uniqueLang", "languageIn", "closed", "ignoredProperties", "equals",
+    "disjoint",
     # not validating: labels and form hints
     "name", "description", "order", "group", "defaultValue"]}
 #: The SHACL Core constraint parameters: a node with one of them is a shape.
@@ -504,8 +505,9 @@ class Compiler:
             raise Unsupported("a SHACL-SPARQL component inside a nested shape")
         if self._values(shape, SH + "uniqueLang"):
             raise Unsupported("sh:uniqueLang inside a nested shape")
-        if self._values(shape, SH + "closed") or self._values(shape, SH + "ignoredProperties"):
-            raise Unsupported("sh:closed inside a nested shape")
+        for name in ("closed", "ignoredProperties", "equals", "disjoint"):
+            if self._values(shape, SH + name):
+                raise Unsupported(f"sh:{name} inside a nested shape")
         self._stack.append(shape)
         try:
             parts: list[str] = []
@@ -658,6 +660,7 @@ class Compiler:
                 components=[SH + "ClosedConstraintComponent"],
                 query=f"SELECT DISTINCT ?this ?value ?path WHERE {{ {focus} ?this ?path ?value "
                       f"{keep} FILTER(!(?path = <{RDF_TYPE}> && ?value = <{RDFS}Resource>)) }}"))
+        checks += self._pair_checks(shape, focus, path, p, severity, messages)
         unique = self._unique_lang(shape)
         if unique and path is None:
             raise Unsupported("sh:uniqueLang on a node shape")
@@ -694,6 +697,34 @@ class Compiler:
             finally:
                 self._stack.pop()
         return checks
+
+    def _pair_checks(self, shape: Any, focus: str, path: str | None, p: Any, severity: str,
+                     messages: list[Any]) -> list[Check]:
+        """sh:equals and sh:disjoint, one query per compared property, as pySHACL: a
+        result per value node missing from the compared values (and, for sh:equals, per
+        compared value missing from the value nodes), or found among them."""
+        out = []
+        values = f"?this {path} ?value" if path else "BIND(?this AS ?value)"
+        for name in ("equals", "disjoint"):
+            for q in self._values(shape, SH + name):
+                if not isinstance(q, self.rdflib.URIRef):
+                    raise Unsupported(f"sh:{name} with a path that is not an IRI")
+                # each UNION branch selects its focus nodes: a branch is evaluated on its own
+                if name == "disjoint":
+                    body = f"{focus} {values} . ?this <{q}> ?value"
+                elif path:
+                    body = (f"{{ {focus} ?this {path} ?value FILTER NOT EXISTS "
+                            f"{{ ?this <{q}> ?value }} }} UNION {{ {focus} ?this <{q}> ?value "
+                            f"FILTER NOT EXISTS {{ ?this {path} ?value }} }}")
+                else:
+                    body = (f"{{ {focus} BIND(?this AS ?value) FILTER NOT EXISTS "
+                            f"{{ ?this <{q}> ?this }} }} UNION {{ {focus} ?this <{q}> ?value "
+                            "FILTER(!sameTerm(?value, ?this)) }")
+                out.append(Check(
+                    shape=shape, kind="select", severity=severity, messages=messages, path=p,
+                    components=[SH + name[:1].upper() + name[1:] + "ConstraintComponent"],
+                    query=f"SELECT DISTINCT ?this ?value WHERE {{ {body} }}"))
+        return out
 
     def _closed(self, shape: Any) -> set[str] | None:
         """For a shape with ``sh:closed true``, the properties it allows: the IRI paths of
