@@ -886,18 +886,21 @@ def plan(shapes: Any, query: Callable[[str], Any], focus_filter: str | None = No
 
 
 def run(plan_: Plan, query: Callable[[str], Any], report: Any, shapes: Any,
-        describe: Callable[[Any], Iterable[tuple[Any, Any]]] | None = None) -> None:
+        describe: Callable[[Any], Iterable[tuple[Any, Any]]] | None = None,
+        namespaces: Any = None) -> None:
     """Run the checks and add their sh:ValidationResults to the rdflib ``report`` (which
     has one sh:ValidationReport node); complex paths are copied from ``shapes``.
 
     A shape without ``sh:message`` gets the messages pySHACL would write
     (:class:`_GenericMessages`); ``describe`` gives the (predicate, object) pairs of a
-    blank node of the data, which pySHACL's wording of a blank node spells out."""
+    blank node of the data, which pySHACL's wording of a blank node spells out;
+    ``namespaces`` (an rdflib namespace manager) the prefixes of the data graph pySHACL
+    would have (by default, a new rdflib graph's)."""
     import rdflib
 
     from .store import to_rdflib_term
 
-    generic = _GenericMessages(shapes, describe)
+    generic = _GenericMessages(shapes, describe, namespaces)
 
     sh = rdflib.Namespace(SH)
     report_node = next(iter(report.subjects(rdflib.RDF.type, sh.ValidationReport)))
@@ -955,9 +958,10 @@ class _GenericMessages:
     both engines say the same. pySHACL is imported at the first such result only."""
 
     def __init__(self, shapes: Any, describe: Callable[[Any], Iterable[tuple[Any, Any]]]
-                 | None) -> None:
+                 | None, namespaces: Any = None) -> None:
         self.shapes = shapes
         self.describe = describe
+        self.namespaces = namespaces
         self.sg: Any = None
         self.components: dict[tuple[Any, str], Any] = {}
         self.described: set[Any] = set()
@@ -973,6 +977,8 @@ class _GenericMessages:
             self.sg.shapes  # noqa: B018 (builds pySHACL's shape cache)
             self.by_name = {c.constraint_name(): c for c in CONSTRAINT_PARAMETERS_MAP.values()}
             self.data = rdflib.Graph()  # what pySHACL's data graph knows of the nodes named
+            if self.namespaces is not None:
+                self.data.namespace_manager = self.namespaces
         key = (shape, component)
         if key not in self.components:
             try:
@@ -1015,7 +1021,10 @@ def _copy_node(graph: Any, node: Any, report: Any, copied: set[Any]) -> None:
     if not isinstance(node, rdflib.BNode) or node in copied:
         return
     copied.add(node)
-    for p, o in graph.predicate_objects(node):
+    pairs = list(graph.predicate_objects(node))
+    if (node, rdflib.RDF.first, None) in graph:  # a sequence path, read as such (as pySHACL)
+        pairs = [(p, o) for p, o in pairs if p in (rdflib.RDF.first, rdflib.RDF.rest)]
+    for p, o in pairs:
         report.add((node, p, o))
         _copy_node(graph, o, report, copied)
 

@@ -326,7 +326,8 @@ def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph,
     g = ox.NamedNode(_DATA_GRAPH)
     store.extend(ox.Quad(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), g)
                  for s, p, o in data)
-    return _validate_oxigraph(KnowledgeGraph(store=store), shapes, [_DATA_GRAPH], None)
+    return _validate_oxigraph(KnowledgeGraph(store=store), shapes, [_DATA_GRAPH], None,
+                              data.namespace_manager)
 
 
 def _spec_conforms(report: rdflib.Graph) -> None:
@@ -390,7 +391,7 @@ _CONTEXT_GRAPH = "urn:clustergraph:validate:context"
 
 
 def _validate_oxigraph(kg: KnowledgeGraph, shapes: rdflib.Graph, graphs: list[str],
-                       focus_graph: str | None) -> ValidationResult:
+                       focus_graph: str | None, namespaces: Any = None) -> ValidationResult:
     """The oxigraph engine: the shapes compiled to SPARQL and run on the store, over all
     focus nodes at once; shapes it cannot compile run in pySHACL on an rdflib copy (made
     only then). With a focus graph (``--country``) the data is what pySHACL would see: the
@@ -437,10 +438,12 @@ def _validate_oxigraph(kg: KnowledgeGraph, shapes: rdflib.Graph, graphs: list[st
                 yield to_rdflib_term(q.predicate), to_rdflib_term(q.object)
 
     plan = shacl_sparql.plan(shapes, query, focus_filter)
-    shacl_sparql.run(plan, query, report, shapes, describe)
+    shacl_sparql.run(plan, query, report, shapes, describe, namespaces)
     if plan.fallback:
-        _run_fallback(plan, shapes, KnowledgeGraph(store=store).to_rdflib_graph(query_graphs),
-                      report, report_node)
+        copy = KnowledgeGraph(store=store).to_rdflib_graph(query_graphs)
+        if namespaces is not None:  # the prefixes pySHACL's messages use
+            copy.namespace_manager = namespaces
+        _run_fallback(plan, shapes, copy, report, report_node)
     for rule in rules:
         _run_sparql_rule(rule, rules_kg, rules_graphs, report, focus_graph)
     if focus_graph is not None:
@@ -465,6 +468,7 @@ def _run_fallback(plan: Any, shapes: rdflib.Graph, data_graph: rdflib.Graph,
     sh = rdflib.Namespace(SH)
     keep = set(plan.fallback)
     subset = rdflib.Graph()
+    subset.namespace_manager = shapes.namespace_manager  # the prefixes of the messages
     targets = {sh.targetClass, sh.targetNode, sh.targetSubjectsOf, sh.targetObjectsOf,
                sh.target}
     for s, p, o in shapes:
