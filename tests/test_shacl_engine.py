@@ -261,11 +261,12 @@ UNSUPPORTED_SHAPES = PREFIXES + """
 cgsh:TestLessThanShape a sh:PropertyShape ; sh:targetClass cg:Budget ;
     sh:path cg:amount ; sh:lessThan cg:amount ;
     sh:message "less than: {$this} {?value}"@en .
-cgsh:TestQualifiedShape a sh:NodeShape ; sh:targetClass cg:Budget ;
-    sh:property cgsh:TestQualifiedProperty .
-cgsh:TestQualifiedProperty a sh:PropertyShape ; sh:path cg:budgetType ;
-    sh:qualifiedValueShape [ sh:hasValue v:budget-type\\/overall ] ; sh:qualifiedMinCount 1 ;
-    sh:message "qualified: {$this}"@en .
+cgsh:TestNestedShape a sh:NodeShape ; sh:targetClass cg:Budget ;
+    sh:property cgsh:TestNestedProperty .
+cgsh:TestNestedProperty a sh:PropertyShape ; sh:path cg:budgetType ;
+    sh:property cgsh:TestNestedChild .
+cgsh:TestNestedChild a sh:PropertyShape ; sh:path rdfs:label ; sh:minCount 1 ;
+    sh:message "nested: {$this}"@en .
 cgsh:TestNoMessageShape a sh:PropertyShape ; sh:targetClass cg:Budget ;
     sh:path cg:budgetType ; sh:minCount 2 .
 """
@@ -279,9 +280,9 @@ def test_unsupported_shapes_fall_back_to_pyshacl_and_still_report(tmp_path) -> N
     data.write_text(BUDGETS, encoding="utf-8")
     fast, ref, result = both([DOCUMENT, data], extra_shapes=[shapes])
     assert fast == ref
-    assert sorted(result.fallback) == ["cgsh:TestLessThanShape", "cgsh:TestQualifiedShape"]
+    assert sorted(result.fallback) == ["cgsh:TestLessThanShape", "cgsh:TestNestedShape"]
     fired = {k[4] for k in fast}  # run by pySHACL, not skipped
-    assert {"cgsh:TestLessThanShape", "cgsh:TestQualifiedProperty"} <= fired
+    assert {"cgsh:TestLessThanShape", "cgsh:TestNestedChild"} <= fired
 
 
 def test_a_shape_without_message_compiles_with_pyshacls_message(tmp_path) -> None:  # noqa: ANN001
@@ -311,12 +312,17 @@ cgsh:TestEqualsShape a sh:PropertyShape ; sh:targetClass cg:DocumentPart ;
     sh:path rdfs:label ; sh:equals skos:altLabel .
 cgsh:TestDisjointShape a sh:PropertyShape ; sh:targetClass cg:DocumentPart ;
     sh:path rdfs:label ; sh:disjoint skos:altLabel .
+cgsh:TestQualifiedShape a sh:NodeShape ; sh:targetClass cg:Budget ;
+    sh:property cgsh:TestQualifiedProperty .
+cgsh:TestQualifiedProperty a sh:PropertyShape ; sh:path cg:budgetType ;
+    sh:qualifiedValueShape [ sh:hasValue v:budget-type\\/overall ] ; sh:qualifiedMinCount 1 .
 """
 
 
-def test_languagein_uniquelang_closed_equals_disjoint_compile(tmp_path) -> None:  # noqa: ANN001
-    """sh:languageIn, sh:uniqueLang, sh:closed, sh:equals and sh:disjoint without
-    sh:message: compiled, and the same results, messages included, as pySHACL."""
+def test_newly_compiled_features(tmp_path) -> None:  # noqa: ANN001
+    """sh:languageIn, sh:uniqueLang, sh:closed, sh:equals, sh:disjoint and qualified
+    cardinalities, without sh:message: compiled, and the same results, messages included,
+    as pySHACL."""
     shapes = tmp_path / "compiled.ttl"
     shapes.write_text(NEWLY_COMPILED_SHAPES, encoding="utf-8")
     data = tmp_path / "fixture" / "budgets.ttl"
@@ -333,7 +339,8 @@ ex:section rdfs:label "Deel"@nl-BE, "Partie"@fr, "Autre partie"@fr ;
                     ("cgsh:TestUniqueLangShape", "sh:UniqueLangConstraintComponent"),
                     ("cgsh:TestClosedShape", "sh:ClosedConstraintComponent"),
                     ("cgsh:TestEqualsShape", "sh:EqualsConstraintComponent"),
-                    ("cgsh:TestDisjointShape", "sh:DisjointConstraintComponent")}
+                    ("cgsh:TestDisjointShape", "sh:DisjointConstraintComponent"),
+                    ("cgsh:TestQualifiedProperty", "sh:QualifiedMinCountConstraintComponent")}
 
 
 def test_compiler_reports_why_a_shape_falls_back() -> None:
@@ -347,7 +354,7 @@ def test_compiler_reports_why_a_shape_falls_back() -> None:
     p = plan(shapes, store.query)
     reasons = {str(s).rsplit("#", 1)[-1]: why for s, why in p.reasons.items()}
     assert reasons == {"TestLessThanShape": "sh:lessThan",
-                       "TestQualifiedShape": "sh:qualifiedMinCount"}
+                       "TestNestedShape": "sh:property on a property shape"}
     assert [str(c.shape).rsplit("#", 1)[-1] for c in p.checks] == ["TestNoMessageShape"]
 
 
@@ -359,11 +366,10 @@ def test_the_plan_says_which_path_runs_each_feature() -> None:
 
     p = plan(rdflib.Graph().parse(data=UNSUPPORTED_SHAPES, format="turtle"), ox.Store().query)
     assert p.features() == [
-        (SH + "HasValueConstraintComponent", 0, 1),  # inside sh:qualifiedValueShape
         (SH + "LessThanConstraintComponent", 0, 1),
-        (SH + "MinCountConstraintComponent", 1, 0),  # TestNoMessageShape, compiled
+        # TestNoMessageShape compiled; TestNestedChild (under TestNestedShape) left to pySHACL
+        (SH + "MinCountConstraintComponent", 1, 1),
         (SH + "PropertyConstraintComponent", 0, 1),
-        (SH + "QualifiedMinCountConstraintComponent", 0, 1),
     ]
 
 
@@ -377,11 +383,11 @@ def test_cli_explain_engine(runner, tmp_path) -> None:  # noqa: ANN001
     rows = {line.split()[0]: line.split()[1:] for line in lines[1:] if line.startswith(
         ("sh:", "cgsh:"))}
     assert rows["sh:LessThanConstraintComponent"] == ["0", "1"]
-    assert rows["sh:QualifiedMinCountConstraintComponent"] == ["0", "1"]
+    assert rows["sh:PropertyConstraintComponent"] == ["42", "1"]
     assert rows["cgsh:InSchemeConstraintComponent"] == ["23", "0"]
     assert lines[-3:] == ["left to pySHACL:",
                           "  cgsh:TestLessThanShape: sh:lessThan",
-                          "  cgsh:TestQualifiedShape: sh:qualifiedMinCount"]
+                          "  cgsh:TestNestedShape: sh:property on a property shape"]
     bad = runner.invoke(main, ["validate", "--explain-engine", "--engine", "pyshacl"])
     assert bad.exit_code == 2
     assert bad.stderr == ("clustergraph: error: --explain-engine explains the oxigraph "

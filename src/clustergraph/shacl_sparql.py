@@ -11,7 +11,7 @@ few SPARQL queries that run over *all* its focus nodes at once on the Oxigraph s
   one of them, with one boolean per constraint;
 - one grouped query per property shape for its cardinalities and ``sh:hasValue``, one for
   ``sh:uniqueLang``, one per node shape for ``sh:closed``, one per ``sh:equals`` and
-  ``sh:disjoint`` (``sh:languageIn`` is a value constraint);
+  ``sh:disjoint``, one per qualified value shape (``sh:languageIn`` is a value constraint);
 - one query per SHACL-SPARQL constraint component it uses (``sh:propertyValidator`` /
   ``sh:validator`` / ``sh:nodeValidator`` with ``sh:select``): the validator's query with
   ``$PATH`` and the parameters substituted and ``$this`` joined to the focus nodes.
@@ -62,7 +62,8 @@ _KNOWN = {SH + n for n in [
     "minExclusive", "maxExclusive", "pattern", "flags", "minLength", "maxLength",
     "hasValue", "in", "node", "or", "xone", "and", "not", "severity", "message",
     "deactivated", "uniqueLang", "languageIn", "closed", "ignoredProperties", "equals",
-    "disjoint",
+    "disjoint", "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount",
+    "qualifiedValueShapesDisjoint",
     # not validating: labels and form hints
     "name", "description", "order", "group", "defaultValue"]}
 #: The SHACL Core constraint parameters: a node with one of them is a shape.
@@ -505,7 +506,8 @@ class Compiler:
             raise Unsupported("a SHACL-SPARQL component inside a nested shape")
         if self._values(shape, SH + "uniqueLang"):
             raise Unsupported("sh:uniqueLang inside a nested shape")
-        for name in ("closed", "ignoredProperties", "equals", "disjoint"):
+        for name in ("closed", "ignoredProperties", "equals", "disjoint", "qualifiedValueShape",
+                     "qualifiedMinCount", "qualifiedMaxCount"):
             if self._values(shape, SH + name):
                 raise Unsupported(f"sh:{name} inside a nested shape")
         self._stack.append(shape)
@@ -661,6 +663,7 @@ class Compiler:
                 query=f"SELECT DISTINCT ?this ?value ?path WHERE {{ {focus} ?this ?path ?value "
                       f"{keep} FILTER(!(?path = <{RDF_TYPE}> && ?value = <{RDFS}Resource>)) }}"))
         checks += self._pair_checks(shape, focus, path, p, severity, messages)
+        checks += self._qualified_checks(shape, focus, path, p, severity, messages)
         unique = self._unique_lang(shape)
         if unique and path is None:
             raise Unsupported("sh:uniqueLang on a node shape")
@@ -724,6 +727,61 @@ class Compiler:
                     shape=shape, kind="select", severity=severity, messages=messages, path=p,
                     components=[SH + name[:1].upper() + name[1:] + "ConstraintComponent"],
                     query=f"SELECT DISTINCT ?this ?value WHERE {{ {body} }}"))
+        return out
+
+    def _qualified_checks(self, shape: Any, focus: str, path: str | None, p: Any,
+                          severity: str, messages: list[Any]) -> list[Check]:
+        """sh:qualifiedValueShape with sh:qualifiedMinCount / sh:qualifiedMaxCount, as
+        pySHACL counts: per value shape, the distinct value nodes that conform to it (and,
+        with sh:qualifiedValueShapesDisjoint, to none of the sibling shapes); a result per
+        focus node and broken bound."""
+        r = self.rdflib
+        qvs = self._values(shape, SH + "qualifiedValueShape")
+        bounds = {}
+        for name in ("qualifiedMinCount", "qualifiedMaxCount"):
+            n = self._one(shape, SH + name)
+            if n is not None:
+                if not (isinstance(n, r.Literal) and isinstance(n.value, int)
+                        and not isinstance(n.value, bool)):
+                    raise Unsupported(f"sh:{name} {n.n3()}")
+                bounds[name] = int(n.value)
+        if not qvs and not bounds:
+            return []
+        if not qvs or not bounds or path is None:
+            raise Unsupported("a qualified cardinality that pySHACL refuses")
+        disjoint = any(isinstance(d, r.Literal) and d.value is True
+                       for d in self._values(shape, SH + "qualifiedValueShapesDisjoint"))
+        out = []
+        for q in qvs:
+            siblings = set()
+            if disjoint:
+                for parent in self.g.subjects(self.sh.property, shape):
+                    for s in self.g.objects(parent, self.sh.property):
+                        siblings.update(o for o in self.g.objects(s, self.sh.qualifiedValueShape)
+                                        if o != q)
+            self._stack.append(shape)
+            try:
+                cond = self.conforms(q, "?_qv")
+                for sib in sorted(siblings, key=str):
+                    cond += f" && !({self.conforms(sib, '?_qv')})"
+            finally:
+                self._stack.pop()
+            tests, comps = [], []
+            if "qualifiedMaxCount" in bounds:
+                tests.append(f"?_n > {bounds['qualifiedMaxCount']}")
+                comps.append(SH + "QualifiedMaxCountConstraintComponent")
+            if "qualifiedMinCount" in bounds:
+                tests.append(f"?_n < {bounds['qualifiedMinCount']}")
+                comps.append(SH + "QualifiedMinCountConstraintComponent")
+            binds = " ".join(f"BIND({t} AS ?_c{i})" for i, t in enumerate(tests))
+            any_ = " || ".join(f"?_c{i}" for i in range(len(tests)))
+            cols = " ".join(f"?_c{i}" for i in range(len(tests)))
+            out.append(Check(
+                shape=shape, kind="counts", severity=severity, messages=messages, path=p,
+                components=comps, with_value=False,
+                query=f"SELECT ?this {cols} WHERE {{ {{ SELECT ?this "
+                      f"(COUNT(DISTINCT ?_qv) AS ?_n) WHERE {{ {focus} OPTIONAL {{ ?this {path} "
+                      f"?_qv FILTER({cond}) }} }} GROUP BY ?this }} {binds} FILTER({any_}) }}"))
         return out
 
     def _closed(self, shape: Any) -> set[str] | None:
@@ -952,6 +1010,11 @@ def run(plan_: Plan, query: Callable[[str], Any], report: Any, shapes: Any,
         next(iter(report.objects(report_node, sh.result)), None) is None)))
 
 
+#: Components that pySHACL words with the class of another name.
+_PYSHACL_CLASS = {"QualifiedMinCountConstraintComponent": "QualifiedValueShapeConstraintComponent",
+                  "QualifiedMaxCountConstraintComponent": "QualifiedValueShapeConstraintComponent"}
+
+
 class _GenericMessages:
     """The messages pySHACL writes for the result of a shape without ``sh:message``,
     worded by pySHACL's own constraint components (``make_generic_messages``), so that
@@ -988,7 +1051,9 @@ class _GenericMessages:
 
                 path = self.shapes.value(shape, rdflib.URIRef(SH + "path"))
                 pyshape = Shape(self.sg, shape, p=path is not None, path=path)
-            self.components[key] = self.by_name[component.rsplit("#", 1)[-1]](pyshape)
+            name = component.rsplit("#", 1)[-1]
+            name = _PYSHACL_CLASS.get(name, name)
+            self.components[key] = self.by_name[name](pyshape)
         for node in (focus, value):
             self._describe(node)
         return list(self.components[key].make_generic_messages(self.data, focus, value))
