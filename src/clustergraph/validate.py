@@ -432,6 +432,7 @@ def _validate_oxigraph(kg: KnowledgeGraph, shapes: rdflib.Graph, graphs: list[st
     report_node = rdflib.BNode()
     report.add((report_node, rdflib.RDF.type, sh.ValidationReport))
     report.add((report_node, sh.conforms, rdflib.Literal(True)))
+
     def describe(node: Any) -> Iterable[tuple[Any, Any]]:  # a blank node's arcs
         for q in store.quads_for_pattern(ox.BlankNode(str(node)), None, None):
             if q.graph_name in default:
