@@ -239,13 +239,16 @@ def store_option() -> Any:
 @click.option("--country", metavar="CODE", default=None,
               help="Validate only this country's data folder (e.g. be), against the rest "
                    "of the graph: the nodes it links to elsewhere are there as context.")
+@click.option("--explain-engine", is_flag=True,
+              help="Print, instead of the report, which path of the oxigraph engine runs "
+                   "each constraint component (compiled, or left to pySHACL, and why).")
 @store_option()
 @input_format_option()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=True, path_type=str))
 def validate_command(inference: str, engine: str | None, fmt: str,
                      extra_shapes: tuple[str, ...], country: str | None,
-                     store_dir: str | None, files: tuple[str, ...],
-                     input_format: str | None = None) -> None:
+                     explain_engine: bool, store_dir: str | None,
+                     files: tuple[str, ...], input_format: str | None = None) -> None:
     """Check the graph against the SHACL shapes; exit 1 if there is a violation.
 
     Without FILES, the bundled graph is checked; with FILES, those data files (a new
@@ -263,14 +266,25 @@ def validate_command(inference: str, engine: str | None, fmt: str,
       clustergraph validate --store landscape.db --country be
       clustergraph validate --engine pyshacl    # the reference SHACL engine
     """
+    from .errors import UsageError
     from .validate import RENDERERS, validate
 
+    if explain_engine:  # checked before a pySHACL run, not after
+        engine = engine or "oxigraph"
+        if engine != "oxigraph":
+            raise UsageError(f"--explain-engine explains the oxigraph engine (not --engine "
+                             f"{engine})")
     with _user_inputs(files, input_format, extra_shapes):
         data: Any = list(files) or None
         if store_dir:
             data = _open_store_option(store_dir, files)
         result = validate(data, inference=inference, extra_shapes=extra_shapes,
                           country=country, engine=engine)
+    if explain_engine:
+        from .validate import render_engine
+
+        click.echo(render_engine(result), nl=False)
+        return
     click.echo(RENDERERS[fmt](result), nl=False)
     if not result.conforms:
         sys.exit(int(ExitCode.VALIDATION_FAILED))

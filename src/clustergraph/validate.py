@@ -104,6 +104,10 @@ class ValidationResult:
     engine: str = "pyshacl"
     #: shapes the oxigraph engine could not compile, run by pySHACL instead (compact names)
     fallback: list[str] = field(default_factory=list)
+    #: the oxigraph engine's plan: why each fallback shape is left to pySHACL, and per
+    #: constraint component (compact) the number of shapes compiled and left to pySHACL
+    fallback_reasons: dict[str, str] = field(default_factory=dict)
+    features: list[tuple[str, int, int]] = field(default_factory=list)
 
     @property
     def violations(self) -> list[Result]:
@@ -289,7 +293,66 @@ def validate(
     focus_graph = _country_graph(graphs, country) if country is not None else None
     if engine == "oxigraph":
         return _validate_oxigraph(kg, shapes, graphs, focus_graph)
+    return _validate_pyshacl(kg, shapes, graphs, focus_graph, inference)
 
+
+#: The one named graph of the scratch store of :func:`validate_graph`.
+_DATA_GRAPH = "urn:clustergraph:validate:data"
+
+
+def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph,
+                   engine: str = "oxigraph") -> ValidationResult:
+    """Validate an rdflib ``data`` graph against the rdflib ``shapes`` graph alone (not the
+    bundled shapes), on either engine, without inference: the engines' core, as the W3C
+    SHACL test suite runs them (``tests/test_w3c_shacl.py``). Blank nodes keep their
+    identifiers, so that the report names the same nodes as the input graphs. Shapes that
+    ask for the network are refused as in :func:`validate`.
+
+    The pyshacl engine gets ``data`` itself; the oxigraph engine gets it through an
+    Oxigraph store, which rewrites some literals on insert (an ill-typed
+    ``"300"^^xsd:byte`` is stored as an ``xsd:integer``), so the two may differ there."""
+    import pyoxigraph as ox
+    import pyshacl
+    import rdflib
+
+    from .store import to_oxigraph_term
+
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    refuse_network(shapes, "the shapes graph")
+    if engine == "pyshacl":
+        _conforms, report, text = pyshacl.validate(
+            data, shacl_graph=shapes, inference="none", allow_warnings=True,
+            allow_infos=True, advanced=False, do_owl_imports=False)
+        if not isinstance(report, rdflib.Graph):
+            raise InputError(f"the shapes cannot be run: {text.strip().splitlines()[-1]}")
+        _spec_conforms(report)
+        return ValidationResult(results=_collect(report, data), report=report,
+                                inference="none", engine="pyshacl")
+    store = ox.Store()
+    g = ox.NamedNode(_DATA_GRAPH)
+    store.extend(ox.Quad(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), g)
+                 for s, p, o in data)
+    return _validate_oxigraph(KnowledgeGraph(store=store), shapes, [_DATA_GRAPH], None,
+                              data.namespace_manager)
+
+
+def _spec_conforms(report: rdflib.Graph) -> None:
+    """Set ``sh:conforms`` as SHACL section 3.6 defines it: true if and only if the report
+    has no result, at any severity. (The exit code and :attr:`ValidationResult.conforms`
+    count violations only: warnings do not fail a run.)"""
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    for node in list(report.subjects(rdflib.RDF.type, sh.ValidationReport)):
+        empty = next(iter(report.objects(node, sh.result)), None) is None
+        report.set((node, sh.conforms, rdflib.Literal(empty)))
+
+
+def _validate_pyshacl(kg: KnowledgeGraph, shapes: rdflib.Graph, graphs: list[str],
+                      focus_graph: str | None, inference: str) -> ValidationResult:
+    """The pyshacl engine: pySHACL on an rdflib copy of the validated graphs (the SPARQL
+    rules, without inference, on Oxigraph)."""
     import pyshacl
     import rdflib
 
@@ -309,7 +372,7 @@ def validate(
         data_graph,
         shacl_graph=shapes,
         inference=inference,
-        allow_warnings=True,  # sh:conforms in the report: no violations, as the exit code
+        allow_warnings=True,  # sh:conforms is set by _spec_conforms below (SHACL 3.6)
         allow_infos=True,
         advanced=False,
         do_owl_imports=False,
@@ -324,6 +387,7 @@ def validate(
         _run_sparql_rule(rule, rules_kg, rules_graphs, report, focus_graph)
     if focus_graph is not None:
         _keep_focus_graph(report, kg, focus_graph)
+    _spec_conforms(report)
     results = _collect(report, data_graph)
     return ValidationResult(results=results, report=report, inference=inference,
                             engine="pyshacl")
@@ -334,7 +398,7 @@ _CONTEXT_GRAPH = "urn:clustergraph:validate:context"
 
 
 def _validate_oxigraph(kg: KnowledgeGraph, shapes: rdflib.Graph, graphs: list[str],
-                       focus_graph: str | None) -> ValidationResult:
+                       focus_graph: str | None, namespaces: Any = None) -> ValidationResult:
     """The oxigraph engine: the shapes compiled to SPARQL and run on the store, over all
     focus nodes at once; shapes it cannot compile run in pySHACL on an rdflib copy (made
     only then). With a focus graph (``--country``) the data is what pySHACL would see: the
@@ -375,19 +439,31 @@ def _validate_oxigraph(kg: KnowledgeGraph, shapes: rdflib.Graph, graphs: list[st
     report_node = rdflib.BNode()
     report.add((report_node, rdflib.RDF.type, sh.ValidationReport))
     report.add((report_node, sh.conforms, rdflib.Literal(True)))
+
+    def describe(node: Any) -> Iterable[tuple[Any, Any]]:  # a blank node's arcs
+        for q in store.quads_for_pattern(ox.BlankNode(str(node)), None, None):
+            if q.graph_name in default:
+                yield to_rdflib_term(q.predicate), to_rdflib_term(q.object)
+
     plan = shacl_sparql.plan(shapes, query, focus_filter)
-    shacl_sparql.run(plan, query, report, shapes)
+    shacl_sparql.run(plan, query, report, shapes, describe, namespaces)
     if plan.fallback:
-        _run_fallback(plan, shapes, KnowledgeGraph(store=store).to_rdflib_graph(query_graphs),
-                      report, report_node)
+        copy = KnowledgeGraph(store=store).to_rdflib_graph(query_graphs)
+        if namespaces is not None:  # the prefixes pySHACL's messages use
+            copy.namespace_manager = namespaces
+        _run_fallback(plan, shapes, copy, report, report_node)
     for rule in rules:
         _run_sparql_rule(rule, rules_kg, rules_graphs, report, focus_graph)
     if focus_graph is not None:
         _keep_focus_graph(report, kg, focus_graph)
+    _spec_conforms(report)
     results = _collect(report, _OxView(store, query_graphs))
     return ValidationResult(results=results, report=report, inference="none",
                             engine="oxigraph",
-                            fallback=[compact(str(s)) for s in plan.fallback])
+                            fallback=[compact(str(s)) for s in plan.fallback],
+                            fallback_reasons={compact(str(s)): why
+                                              for s, why in plan.reasons.items()},
+                            features=[(compact(c), n, f) for c, n, f in plan.features()])
 
 
 def _run_fallback(plan: Any, shapes: rdflib.Graph, data_graph: rdflib.Graph,
@@ -400,6 +476,7 @@ def _run_fallback(plan: Any, shapes: rdflib.Graph, data_graph: rdflib.Graph,
     sh = rdflib.Namespace(SH)
     keep = set(plan.fallback)
     subset = rdflib.Graph()
+    subset.namespace_manager = shapes.namespace_manager  # the prefixes of the messages
     targets = {sh.targetClass, sh.targetNode, sh.targetSubjectsOf, sh.targetObjectsOf,
                sh.target}
     for s, p, o in shapes:
@@ -414,8 +491,6 @@ def _run_fallback(plan: Any, shapes: rdflib.Graph, data_graph: rdflib.Graph,
     for node in fallback.subjects(rdflib.RDF.type, sh.ValidationReport):
         for res in fallback.objects(node, sh.result):
             report.add((report_node, sh.result, res))
-            if fallback.value(res, sh.resultSeverity) == sh.Violation:
-                report.set((report_node, sh.conforms, rdflib.Literal(False)))
     reports = set(fallback.subjects(rdflib.RDF.type, sh.ValidationReport))
     for t in fallback:
         if t[0] not in reports:
@@ -900,6 +975,24 @@ def render_turtle(result: ValidationResult) -> str:
         report.bind(prefix, ns)
     report.bind("cgsh", CGSH)
     return report.serialize(format="turtle")
+
+
+def render_engine(result: ValidationResult) -> str:
+    """Which path of the oxigraph engine runs each SHACL feature (``validate
+    --explain-engine``): per constraint component, the number of top-level shapes using it
+    that are compiled to SPARQL and that are left to pySHACL; then each shape left to
+    pySHACL with the reason."""
+    if result.engine != "oxigraph":
+        raise UsageError("--explain-engine explains the oxigraph engine (not --engine "
+                         f"{result.engine})")
+    width = max([len("constraint component"), *(len(c) for c, _, _ in result.features)])
+    lines = [f"{'constraint component':<{width}}  compiled  pySHACL"]
+    lines += [f"{c:<{width}}  {n:>8}  {f:>7}" for c, n, f in result.features]
+    if result.fallback_reasons:
+        lines.append("")
+        lines.append("left to pySHACL:")
+        lines += [f"  {s}: {why}" for s, why in sorted(result.fallback_reasons.items())]
+    return "\n".join(lines) + "\n"
 
 
 RENDERERS = {"text": render_text, "turtle": render_turtle, "json": render_json}
