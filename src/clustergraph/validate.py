@@ -300,6 +300,7 @@ def validate(
 _DATA_GRAPH = "urn:clustergraph:validate:data"
 
 
+@netguard.offline  # like validate(): the engines run in a thread without network sockets
 def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph,
                    engine: str = "oxigraph") -> ValidationResult:
     """Validate an rdflib ``data`` graph against the rdflib ``shapes`` graph alone (not the
