@@ -95,6 +95,15 @@ class Settings:
     cors: str | None = None
 
 
+class Labels(dict):
+    """Labels of IRIs, and which IRIs the graph describes (those get a page here; the others
+    link to themselves, or are plain text if they are not web addresses)."""
+
+    def __init__(self, labels: dict[str, str], described: set[str] | None = None) -> None:
+        super().__init__(labels)
+        self.described = described
+
+
 class UserError(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
@@ -153,8 +162,14 @@ class Site:
         if isinstance(term, ox.NamedNode):
             text = labels.get(term.value) or STANDARD_LABELS.get(term.value) \
                 or compact(term.value)
-            return Markup('<a href="{}" title="{}">{}</a>').format(
-                self.link(term.value), term.value, text)
+            described = getattr(labels, "described", None)
+            if described is None or term.value in described:
+                return Markup('<a href="{}" title="{}">{}</a>').format(
+                    self.link(term.value), term.value, text)
+            if term.value.startswith(("http://", "https://")):
+                return Markup('<a href="{}" title="{}" class="external" rel="nofollow">{}</a>'
+                              ).format(term.value, term.value, text)
+            return Markup('<span title="{}">{}</span>').format(term.value, text)
         if isinstance(term, ox.BlankNode):
             return Markup("<span class=bnode>_:{}</span>").format(term.value)
         if term.language:
@@ -179,6 +194,8 @@ class Site:
         answer = await self.pool.call(job, self.settings.timeout)
         if not answer.get("ok"):
             raise UserError(answer.get("status", 500), answer.get("message", "error"))
+        if "labels" in answer:
+            answer["labels"] = Labels(answer["labels"], answer.get("described"))
         return answer
 
 

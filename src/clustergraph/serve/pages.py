@@ -377,8 +377,10 @@ def source_html(site: Site, iri: str, labels: dict[str, str]) -> Any:
     if iri in labels or iri.startswith(BASE):
         label = labels.get(iri, "")
         short = label.split(":")[0] if 0 < label.find(":") < 40 else label
-        if not short:
+        if not short or iri not in (getattr(labels, "described", None) or {iri}):
             return site.term_html(ox.NamedNode(iri), labels)
         return Markup('<a href="{}" title="{}">{}</a>').format(site.link(iri), label, short)
+    if not iri.startswith(("http://", "https://")):  # never a javascript: or data: link
+        return Markup("<span class=external>{}</span>").format(iri)
     return Markup('<a href="{}" rel="nofollow noopener" class="external">{}</a>').format(
         iri, iri)

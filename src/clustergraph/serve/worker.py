@@ -151,8 +151,18 @@ def saved(kg: Any, name: str, params: dict[str, str], cap: int, text: str | None
     query = parse_query("query", Path("query"), text) if text is not None else saved_query(name)
     result = run(query, params, kg=kg, labels=True)
     truncated = len(result.rows) > cap
-    return {"ok": True, "variables": result.variables, "rows": result.rows[:cap],
-            "boolean": result.boolean, "labels": result.labels, "truncated": truncated}
+    rows = result.rows[:cap]
+    iris = {t.value for row in rows for t in row if isinstance(t, ox.NamedNode)}
+    return {"ok": True, "variables": result.variables, "rows": rows,
+            "boolean": result.boolean, "labels": result.labels, "truncated": truncated,
+            "described": described(kg, iris)}
+
+
+def described(kg: Any, iris: set[str]) -> set[str]:
+    """The IRIs the graph says something about (they have a page here)."""
+    return {i for i in iris
+            if next(iter(kg.store.quads_for_pattern(ox.NamedNode(i), None, None)), None)
+            is not None}
 
 
 def _labels(kg: Any, iris: list[str]) -> dict[str, str]:
@@ -278,8 +288,9 @@ def describe(kg: Any, iri: str) -> dict:
         for s in srcs:
             iris.setdefault(s)
     labels = _labels(kg, list(iris))
-    return {"ok": True, "found": True, "out": out, "blanks": blanks, "inbound": inbound,
-            "inbound_total": inbound_total, "derived": derived, "labels": labels}
+    return {"ok": True, "found": True, "described": described(kg, set(iris)), "out": out,
+            "blanks": blanks, "inbound": inbound, "inbound_total": inbound_total,
+            "derived": derived, "labels": labels}
 
 
 def rdf(kg: Any, iri: str, fmt: str) -> dict:
