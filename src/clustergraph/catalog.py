@@ -13,6 +13,8 @@ parameters with their type, default and allowed values (see ``queries/README.md`
     #+   - country: iri; optional; doc=Only the policies of this country.
 
 A parameter binds the query variable of the same name (``?priority``) as a typed RDF term.
+``#+ defaultView: BarChart; x=COLUMN; y=COLUMNS`` names the chart ``clustergraph serve``
+draws with the answer (:data:`VIEWS`; Wikidata's ``#defaultView`` convention).
 
 The catalogue is also shipped as RDF (``sh:SPARQLSelectExecutable`` with label, comment and
 ``sh:parameter`` descriptions) so that an export carries its own question catalogue.

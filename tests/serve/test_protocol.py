@@ -257,8 +257,16 @@ def test_cors_for_the_one_origin_asked_for() -> None:
         assert a.headers["access-control-allow-origin"] == "https://portal.example"
         a = s.get(url, headers={"Origin": "https://evil.example", "Accept": "text/csv"})
         assert "access-control-allow-origin" not in a.headers
+        workers = s.workers()
+        assert len(workers) == 1
     finally:
         s.stop()
+    # stopping the server stops its workers
+    assert s.proc.returncode in (0, -15)  # uvicorn re-raises SIGTERM after its shutdown
+    deadline = time.monotonic() + 10
+    while any(alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(p) for p in workers)
 
 
 # --------------------------------------------------------------------------- IRI pages
@@ -297,3 +305,26 @@ def test_unknown_iri_is_404(server: Server) -> None:
     assert (a.status, a.text) == (
         404, "the graph does not describe "
              "https://w3id.org/clustergraph/id/policy/no-such-policy\n")
+
+
+def test_a_worker_killed_from_outside_is_replaced() -> None:
+    import os
+    import signal
+
+    s = Server("--workers", "2")
+    try:
+        before = s.workers()
+        os.kill(before[0], signal.SIGKILL)
+        deadline = time.monotonic() + 5
+        while alive(before[0]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for _ in range(6):
+            assert get_query(s, LABEL_Q, "text/csv").status == 200
+        deadline = time.monotonic() + 30
+        while (len(s.workers()) < 2 or before[0] in s.workers()) \
+                and time.monotonic() < deadline:
+            time.sleep(0.1)
+        after = s.workers()
+        assert len(after) == 2 and before[0] not in after and before[1] in after
+    finally:
+        s.stop()

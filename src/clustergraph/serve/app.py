@@ -347,20 +347,19 @@ class _TooLarge(Exception):
 
 
 def check(text: str, name: str = "query") -> str:
-    """The refusal decision of :func:`clustergraph.query.check_query` (403 for what
-    reaches outside or changes data); SELECT and ASK pass it, and CONSTRUCT and DESCRIBE,
-    which it does not run, pass too: the words it refuses are checked first."""
+    """Refuse (403) what :func:`clustergraph.query.check_query` refuses: what reaches outside
+    the store or changes data. Returns the query's form as far as it tells: ``SELECT`` (or
+    ASK), ``GRAPH`` (CONSTRUCT, DESCRIBE), or ``OTHER`` when it does not run the query
+    itself (a form it does not run, or text it cannot read): Oxigraph then decides, and a
+    query that does not parse is a 400 from there."""
     try:
-        check_query(text, name)
+        checked = check_query(text, name)
     except RefusedError:
         raise
-    except UsageError as exc:  # the form (CONSTRUCT, DESCRIBE) or no query at all
-        if "only SELECT and ASK" not in exc.message or "not a query" in exc.message:
-            raise
-        return "GRAPH"
-    except ClustergraphError:  # no WHERE group: let the engine say what is wrong
-        return "SELECT"
-    return "SELECT"
+    except ClustergraphError:
+        return "OTHER"
+    form = str(getattr(checked, "form", "SELECT")).upper()
+    return "GRAPH" if form in ("CONSTRUCT", "DESCRIBE") else "SELECT"
 
 
 def query_from_text(text: str) -> SavedQuery:

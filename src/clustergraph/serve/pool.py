@@ -135,11 +135,17 @@ class Pool:
         """The worker's answer to ``job``, within ``timeout`` seconds (waiting for a free
         worker included); :class:`QueryTimeout` past it, the worker then killed."""
         deadline = time.monotonic() + timeout
-        try:
-            w = await asyncio.wait_for(self._idle.get(), timeout)
-        except TimeoutError:
-            raise QueryTimeout(f"every query worker stayed busy for the {timeout:g} s "
-                               "limit; try again later") from None
+        while True:
+            try:
+                w = await asyncio.wait_for(self._idle.get(),
+                                           max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                raise QueryTimeout(f"every query worker stayed busy for the {timeout:g} s "
+                                   "limit; try again later") from None
+            if w.process.is_alive():
+                break
+            self._discard(w)  # ended while idle (killed from outside): replaced, not used
+            self._replace()
         try:
             w.conn.send(job)
             remaining = max(0.0, deadline - time.monotonic())

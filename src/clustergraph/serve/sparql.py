@@ -102,9 +102,9 @@ async def endpoint(site: Site, request: Request) -> Response:
     form = check(text)
     results_type = negotiate(accept, list(RESULTS_TYPES.values()))
     graph_type = negotiate(accept, list(GRAPH_TYPES.values()))
-    wanted = results_type if form == "SELECT" else graph_type
+    wanted = {"SELECT": results_type, "GRAPH": graph_type}.get(form, results_type or graph_type)
     if wanted is None:
-        offers = RESULTS_TYPES if form == "SELECT" else GRAPH_TYPES
+        offers = GRAPH_TYPES if form == "GRAPH" else RESULTS_TYPES
         raise UserError(406, f"none of the accepted types ({accept}) can carry these "
                              f"results; choose from {', '.join(offers.values())}")
     answer = await site.call({
