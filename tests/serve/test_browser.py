@@ -42,15 +42,23 @@ if not _have_browser():
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.common.exceptions import (  # noqa: E402
+    NoSuchElementException,
+    StaleElementReferenceException,
+)
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+#: While a page is replaced, an element found on the old one goes stale: keep waiting.
+_RACES = (NoSuchElementException, StaleElementReferenceException)
 
 
 def _wait_url(driver, part: str) -> None:  # noqa: ANN001
-    WebDriverWait(driver, 20).until(lambda d: part in d.current_url)
+    WebDriverWait(driver, 20, ignored_exceptions=_RACES).until(lambda d: part in d.current_url)
 
 
 def _wait_text(driver, text: str) -> None:  # noqa: ANN001
-    WebDriverWait(driver, 20).until(lambda d: text in d.find_element(By.TAG_NAME, "body").text)
+    WebDriverWait(driver, 20, ignored_exceptions=_RACES).until(
+        lambda d: text in d.find_element(By.TAG_NAME, "body").text)
 
 
 @pytest.fixture(scope="module")
