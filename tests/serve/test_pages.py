@@ -267,3 +267,13 @@ def test_serve_get_without_a_socket(kg) -> None:  # noqa: ANN001
                          text=True, timeout=60)
     assert out.returncode == 3
     assert out.stderr.startswith("clustergraph: error: /nonexistent/store: no such store")
+
+
+def test_a_parameter_for_any_iri_is_free_text_with_suggestions(server: Server) -> None:
+    a = server.get("query/resource-description", headers=BROWSER)
+    assert ('<input name="resource" id="p-resource" '
+            'value="cgid:policy/be-flanders-innovation-clusters" list="l-resource">') in a.text
+    assert ('<option value="cgid:policy/be-wallonia-competitive-clusters">Walloon Region '
+            'Competitive Clusters Policy</option>') in a.text
+    a = server.get("query/resource-description?resource=nuts%3ABE2", headers=BROWSER)
+    assert a.status == 200 and ">Flemish Region</a>" in a.text

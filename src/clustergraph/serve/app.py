@@ -132,6 +132,7 @@ class Site:
         self.pool = pool
         self.queries: dict[str, SavedQuery] = {q.name: q for q in saved_queries()}
         self.options: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        self.suggest: dict[str, set[str]] = {}
         base = settings.base_url if settings.base_url.endswith("/") else settings.base_url + "/"
         self.base_url = base
         self.root = urllib.parse.urlsplit(base).path or "/"

@@ -124,8 +124,9 @@ async def _options(site: Site, q: SavedQuery) -> dict[str, list[tuple[str, str]]
                    "allowed": [t.value for t in p.allowed]} for p in q.params
                   if p.type == "iri"]
         answer = await site.call({"kind": "options", "params": params}) if params else {
-            "options": {}}
+            "options": {}, "suggest": []}
         site.options[q.name] = answer["options"]
+        site.suggest[q.name] = set(answer["suggest"])
     return site.options[q.name]
 
 
@@ -183,7 +184,8 @@ async def query_page(site: Site, request: Request) -> Response:
     if values:
         permalink += "?" + urllib.parse.urlencode({k: v for k, v in values.items() if v})
     context: dict[str, Any] = {"title": q.summary or q.name, "q": q, "values": values,
-                               "options": options, "error": error, "permalink": permalink,
+                               "options": options, "suggest": site.suggest.get(q.name, set()),
+                               "error": error, "permalink": permalink,
                                "answer": answer, "chart": None}
     if answer is not None:
         context.update(table_context(request, answer["variables"], answer["rows"],

@@ -179,9 +179,12 @@ def _labels(kg: Any, iris: list[str]) -> dict[str, str]:
 def options(kg: Any, params: list[dict]) -> dict:
     """The choices of each IRI parameter's drop-down, with labels: the allowed values if the
     query lists them; else the concepts of the default's concept scheme, or the instances of
-    its class (only those the data uses when there are more than 80); else, for an optional
-    parameter, the concepts of the scheme whose name contains the parameter's name."""
+    its class (only those the data uses when there are more than 80; the instances of a
+    class are only suggestions, listed in ``suggest``: any IRI may be given); else, for an
+    optional parameter, the concepts of the scheme whose name contains the parameter's
+    name."""
     out: dict[str, list[tuple[str, str]]] = {}
+    suggest: list[str] = []  # open choices: any IRI may be typed, these are suggestions
     store = kg.store
     for p in params:
         values: list[str] = list(p.get("allowed") or [])
@@ -193,6 +196,7 @@ def options(kg: Any, params: list[dict]) -> dict:
                 values = sorted({q.subject.value for s in schemes for q in store.quads_for_pattern(
                     None, ox.NamedNode(SKOS + "inScheme"), s)})
             else:
+                suggest.append(p["name"])
                 types = [q.object for q in store.quads_for_pattern(
                     d, ox.NamedNode(RDF_TYPE), None)]
                 values = sorted({q.subject.value for t in types for q in store.quads_for_pattern(
@@ -219,7 +223,7 @@ def options(kg: Any, params: list[dict]) -> dict:
         labels = _labels(kg, values) if values else {}
         out[p["name"]] = sorted(((v, labels.get(v, "")) for v in values),
                                 key=lambda vl: (vl[1] or vl[0]).lower())
-    return {"ok": True, "options": out}
+    return {"ok": True, "options": out, "suggest": suggest}
 
 
 # --------------------------------------------------------------------------- pages
