@@ -86,7 +86,14 @@ def test_a_page_shows_labels_sources_and_links_that_resolve(server: Server) -> N
     assert ">https://w3id.org/clustergraph/ontology#coversArea<" not in page
     # properties grouped
     assert [m for m in re.findall(r"<h2>([^<]+)</h2>", page)] == [
-        "Names and descriptions", "Classification", "Properties", "Sources", "Referred to by"]
+        "Key facts", "Names and descriptions", "Classification", "Properties", "Sources",
+        "Referred to by"]
+    # the key facts: this policy's rows of the policy questions, on one screen
+    facts = page.split('<section class="keyfacts" id="key-facts">', 1)[1].split("</section>")[0]
+    assert re.findall(r'<h3><a href="/query/([a-z-]+)\?country=country%3ABEL">', facts) == [
+        "policy-overview", "instrument-mix", "funding-model"]
+    assert "Walloon" not in facts and ">Flemish Region</a>" in facts
+    assert '<td class="num">3</td><td class="num">4</td>' in facts  # 3 financial, 4 technical
     # every link to this server answers (the others are W3C terms the graph does not
     # describe, linked as themselves and marked external; never followed here: no network)
     hrefs = sorted(set(re.findall(r'href="(/[^"]*)"', page)))

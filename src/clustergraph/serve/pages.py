@@ -323,9 +323,44 @@ async def resource(site: Site, request: Request, iri: str) -> Response:
                                message=f"The graph does not describe {iri}.", iri=iri)
         response.headers.update(headers)
         return response
-    response = site.render("resource.html", **page_context(site, iri, answer))
+    context = page_context(site, iri, answer)
+    context["key_facts"] = await key_facts(site, iri, answer)
+    response = site.render("resource.html", **context)
     response.headers.update(headers)
     return response
+
+
+#: The saved questions whose row for a cluster policy is shown at the top of its page.
+POLICY_PARTS = ("policy-overview", "instrument-mix", "funding-model")
+
+
+async def key_facts(site: Site, iri: str, answer: dict) -> list[dict[str, Any]]:
+    """For a cluster policy, its rows of the policy questions (overview, instruments,
+    funding), so that its key facts are on one screen; nothing for other resources."""
+    types = {o.value for p, o in answer["out"] if p.value == RDF_TYPE}
+    countries = [o for p, o in answer["out"] if p.value == CG + "country"
+                 and isinstance(o, ox.NamedNode)]
+    if CG + "ClusterPolicy" not in types or not countries:
+        return []
+    parts = [site.queries[n] for n in POLICY_PARTS if n in site.queries]
+    answers = await asyncio.gather(*(
+        site.call({"kind": "saved", "name": q.name, "params": {"country": countries[0]},
+                   "cap": site.settings.max_rows}) for q in parts))
+    out = []
+    node = ox.NamedNode(iri)
+    for q, a in zip(parts, answers, strict=True):
+        if "policy" not in a["variables"]:
+            continue
+        i = a["variables"].index("policy")
+        keep = [j for j, v in enumerate(a["variables"]) if v not in ("country", "policy")]
+        rows = [tuple(r[j] for j in keep) for r in a["rows"] if r[i] == node]
+        if rows:
+            out.append({"q": q, "variables": [a["variables"][j] for j in keep], "rows": rows,
+                        "labels": a["labels"],
+                        "numeric": _numeric_columns([a["variables"][j] for j in keep], rows),
+                        "link": site.root + "query/" + q.name + "?" + urllib.parse.urlencode(
+                            {"country": display_term(countries[0])})})
+    return out
 
 
 def page_context(site: Site, iri: str, answer: dict) -> dict[str, Any]:
