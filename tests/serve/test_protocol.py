@@ -328,3 +328,31 @@ def test_a_worker_killed_from_outside_is_replaced() -> None:
         assert len(after) == 2 and before[0] not in after and before[1] in after
     finally:
         s.stop()
+
+
+def test_a_worker_dying_mid_query_is_a_500_without_a_trace() -> None:
+    import os
+    import signal
+    import threading
+
+    s = Server("--workers", "1", "--timeout", "30")
+    try:
+        (pid,) = s.workers()
+        answers = []
+        t = threading.Thread(target=lambda: answers.append(
+            get_query(s, SLOW_Q, "application/sparql-results+json")))
+        t.start()
+        deadline = time.monotonic() + 10
+        while cpu_seconds(pid) < 0.3 and time.monotonic() < deadline:  # it is running
+            time.sleep(0.05)
+        os.kill(pid, signal.SIGKILL)
+        t.join(timeout=10)
+        (a,) = answers
+        assert (a.status, a.text) == (
+            500, "the query's worker process ended unexpectedly; no result\n")
+        deadline = time.monotonic() + 30
+        while not (s.workers() and s.workers() != [pid]) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert get_query(s, LABEL_Q, "text/csv").status == 200
+    finally:
+        s.stop()
