@@ -284,3 +284,20 @@ def test_a_parameter_for_any_iri_is_free_text_with_suggestions(server: Server) -
             'Competitive Clusters Policy</option>') in a.text
     a = server.get("query/resource-description?resource=nuts%3ABE2", headers=BROWSER)
     assert a.status == 200 and ">Flemish Region</a>" in a.text
+
+
+def test_base_url_maps_the_w3id_base_under_a_path() -> None:
+    out = subprocess.run([CLI, "serve", "--base-url", "https://w3id.org/clustergraph/", "--get",
+                          "/id/policy/be-flanders-innovation-clusters"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    page = out.stdout
+    assert '<link rel="stylesheet" href="/clustergraph/static/style.css">' in page
+    assert 'href="/clustergraph/id/factsheet/be-2023/section-3"' in page
+    assert 'href="/clustergraph/resource?iri=http%3A%2F%2Fpublications.europa.eu%2Fresource' \
+           '%2Fauthority%2Fcountry%2FBEL"' in page
+    assert 'href="/id/' not in page
+    out = subprocess.run([CLI, "serve", "--base-url", "w3id.org", "--get", "/"],
+                         capture_output=True, text=True, timeout=60)
+    assert (out.returncode, out.stderr) == (
+        2, "clustergraph: error: --base-url must be an http(s) URL (got 'w3id.org')\n")
