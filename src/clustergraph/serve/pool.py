@@ -46,8 +46,12 @@ def _readable(conn: Connection, timeout: float) -> asyncio.Future:
         if not fut.done():
             fut.set_result(True)
 
+    def cleanup(_f: asyncio.Future) -> None:
+        if not conn.closed:  # a closed pipe's fd may already belong to a new one
+            loop.remove_reader(fd)
+
     loop.add_reader(fd, ready)
-    fut.add_done_callback(lambda _f: loop.remove_reader(fd))
+    fut.add_done_callback(cleanup)
     return fut
 
 
@@ -97,6 +101,9 @@ class Pool:
 
     def _discard(self, w: Worker) -> None:
         self._all.discard(w)
+        if not w.conn.closed:
+            with contextlib.suppress(RuntimeError, ValueError, OSError):
+                asyncio.get_running_loop().remove_reader(w.conn.fileno())
         if w.process.is_alive():
             w.process.kill()
         w.process.join(timeout=5)
