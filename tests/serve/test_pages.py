@@ -255,6 +255,11 @@ def test_editor(server: Server) -> None:
     assert ("only SELECT and ASK queries can be run (this one is CONSTRUCT); CONSTRUCT and "
             "DESCRIBE are answered at the SPARQL endpoint, /sparql") in a.text
     a = server.get("editor?" + urllib.parse.urlencode(
+        {"query": "SELECT * WHERE { ?s ?p ?o }"}), headers=BROWSER)
+    assert a.status == 200
+    assert ('1000 rows\n    <strong class="truncated">— cut at the row limit; more rows '
+            'match</strong>') in a.text
+    a = server.get("editor?" + urllib.parse.urlencode(
         {"query": "DELETE WHERE { ?s ?p ?o }"}), headers=BROWSER)
     assert a.status == 400 and "DELETE is SPARQL Update, which changes data; refused" in a.text
 
@@ -301,3 +306,17 @@ def test_base_url_maps_the_w3id_base_under_a_path() -> None:
                          capture_output=True, text=True, timeout=60)
     assert (out.returncode, out.stderr) == (
         2, "clustergraph: error: --base-url must be an http(s) URL (got 'w3id.org')\n")
+
+
+def test_a_port_in_use_is_an_input_error() -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out = subprocess.run([CLI, "serve", "--port", str(port)], capture_output=True,
+                             text=True, timeout=60)
+    assert out.returncode == 3
+    assert out.stderr == (f"clustergraph: error: --host 127.0.0.1 --port {port}: cannot listen "
+                          "there (Address already in use)\n")
