@@ -6,7 +6,9 @@ and the 1M-triple synthetic landscape (``clustergraph generate``, the parameters
 with its default parameters bound as ``VALUES`` blocks (what ``query run --endpoint``
 sends), as a form POST asking for SPARQL JSON results, over one kept-alive HTTP connection;
 1 and 8 concurrent clients, ``--seconds`` each. Throughput (requests/s) and p95 latency,
-with the ratios clustergraph / Oxigraph (targets: throughput >= 0.8x, p95 <= 1.5x).
+with the ratios clustergraph / Oxigraph (targets: throughput >= 0.8x, p95 <= 1.5x), and the
+CPU time each server (its processes and threads) spent per request, a figure that other
+work on a shared machine disturbs less than the others.
 
 One server runs at a time, on 127.0.0.1. clustergraph serve runs with ``--workers`` worker
 processes (default 2: the machine's cores); Oxigraph with its own threads.
@@ -135,6 +137,21 @@ def load(port: int, path: str, payloads: list[bytes], clients: int,
     return len(every) / elapsed, p95, len(every), sum(errors)
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and of its children, threads included."""
+    total = 0.0
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        pids += [int(c) for c in (task / "children").read_text().split()]
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def run_server(kind: str, store: Path, workers: int) -> tuple[subprocess.Popen, int, str]:
     port = free_port()
     if kind == "clustergraph":
@@ -164,8 +181,8 @@ def main() -> None:
           f"{args.seconds:g} s per run, {os.cpu_count()} cores, clustergraph --workers "
           f"{args.workers}\n")
     print("| graph | clients | cg req/s | ox req/s | ratio (>= 0.8) | cg p95 ms | ox p95 ms "
-          "| ratio (<= 1.5) | errors cg/ox |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| ratio (<= 1.5) | CPU ms/request cg / ox | errors cg/ox |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for size in args.sizes:
         store = build(args.workdir, size)
         figures = {}
@@ -175,16 +192,22 @@ def main() -> None:
                 # one warm-up round: page cache, plans, the workers' first queries
                 load(port, path, payloads, 1, min(3.0, args.seconds))
                 for clients in args.clients:
-                    figures[kind, clients] = load(port, path, payloads, clients, args.seconds)
+                    before = cpu_seconds(proc.pid)
+                    result = load(port, path, payloads, clients, args.seconds)
+                    cpu_ms = 1000 * (cpu_seconds(proc.pid) - before) / max(1, result[2])
+                    figures[kind, clients] = (*result, cpu_ms)
             finally:
                 proc.terminate()
                 proc.wait(timeout=30)
         for clients in args.clients:
             cg, ox = figures["clustergraph", clients], figures["oxigraph", clients]
             print(f"| {size} | {clients} | {cg[0]:.0f} | {ox[0]:.0f} | {cg[0] / ox[0]:.2f}x | "
-                  f"{cg[1]:.1f} | {ox[1]:.1f} | {cg[1] / ox[1]:.2f}x | {cg[3]}/{ox[3]} |",
+                  f"{cg[1]:.1f} | {ox[1]:.1f} | {cg[1] / ox[1]:.2f}x | "
+                  f"{cg[4]:.2f} / {ox[4]:.2f} | {cg[3]}/{ox[3]} |",
                   flush=True)
-    print("\nThe machine is shared: the figures are noisy (a few tens of per cent).")
+    load1 = os.getloadavg()[0]
+    print(f"\nLoad average at the end: {load1:.1f} on {os.cpu_count()} cores; on a shared "
+          "machine throughput and latency are noisy (tens of per cent), CPU per request less.")
 
 
 if __name__ == "__main__":

@@ -3,12 +3,13 @@ formats: JSON, CSV and TSV from :mod:`clustergraph.render`, XML written here."""
 
 from __future__ import annotations
 
+import json
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
 from ..query import QueryResult
-from ..render import to_csv, to_json, to_tsv
+from ..render import _json_term, to_csv, to_tsv
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -81,15 +82,29 @@ def negotiate(header: str | None, offers: list[str]) -> str | None:
 def results(result: QueryResult, fmt: str, truncated: bool = False) -> bytes:
     """SELECT/ASK results in ``fmt`` (a key of :data:`RESULTS_TYPES`)."""
     if fmt == "json":
-        text = to_json(result)
-        if truncated:  # said in the body too, for clients that do not read headers
-            text = text.replace('"head": {', '"head": {\n    "truncated": true,', 1)
-        return text.encode("utf-8")
+        return to_json(result, truncated).encode("utf-8")
     if fmt == "csv":
         return to_csv(result).encode("utf-8")
     if fmt == "tsv":
         return to_tsv(result).encode("utf-8")
     return to_xml(result, truncated).encode("utf-8")
+
+
+def to_json(result: QueryResult, truncated: bool = False) -> str:
+    """SPARQL 1.1 Query Results JSON, compact (the CLI's ``render.to_json`` is the same
+    document indented; json's C encoder only runs without indentation, 5x faster). A cut
+    answer says so in ``head.truncated`` too, for clients that do not read headers."""
+    head: dict[str, object] = {}
+    if result.boolean is not None:
+        doc: dict[str, object] = {"head": head, "boolean": result.boolean}
+    else:
+        head["vars"] = result.variables
+        bindings = [{v: _json_term(t) for v, t in zip(result.variables, row, strict=True)
+                     if t is not None} for row in result.rows]
+        doc = {"head": head, "results": {"bindings": bindings}}
+    if truncated:
+        head["truncated"] = True
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _xml_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
