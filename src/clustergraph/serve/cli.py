@@ -105,7 +105,9 @@ def serve(store_dir: str | None, host: str, port: int, base_url: str | None, tim
     import uvicorn
 
     app = create_app(settings)
-    config = uvicorn.Config(app, log_level="warning", access_log=False,
+    # the asyncio loop (the pool watches its pipes with add_reader) and httptools' parser
+    config = uvicorn.Config(app, log_level="warning", access_log=False, loop="asyncio",
+                            http="httptools",
                             timeout_keep_alive=5, server_header=False,
                             limit_concurrency=256, h11_max_incomplete_event_size=64 * 1024)
     server = uvicorn.Server(config)
