@@ -11,10 +11,8 @@ trace.
 from __future__ import annotations
 
 import contextlib
-import json
 import urllib.parse
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -24,12 +22,12 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import __version__
-from ..catalog import SavedQuery, display_term, parse_query, saved_queries
+from ..catalog import SavedQuery, saved_queries
 from ..errors import ClustergraphError, QueryTimeout, RefusedError, UsageError
 from ..namespaces import PREFIXES, compact
 from ..query import check_query
@@ -363,17 +361,4 @@ def check(text: str, name: str = "query") -> str:
     return "GRAPH" if form in ("CONSTRUCT", "DESCRIBE") else "SELECT"
 
 
-def query_from_text(text: str) -> SavedQuery:
-    return parse_query("query", Path("query"), text)
-
-
-def dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True)
-
-
-def value_text(term: Any) -> str:
-    """A term as a form value or permalink parameter (a compact IRI where possible)."""
-    return display_term(term) if term is not None else ""
-
-
-__all__ = ["Settings", "Site", "create_app", "RedirectResponse"]
+__all__ = ["Settings", "Site", "create_app"]
