@@ -13,6 +13,8 @@ parameters with their type, default and allowed values (see ``queries/README.md`
     #+   - country: iri; optional; doc=Only the policies of this country.
 
 A parameter binds the query variable of the same name (``?priority``) as a typed RDF term.
+``#+ defaultView: BarChart; x=COLUMN; y=COLUMNS`` names the chart ``clustergraph serve``
+draws with the answer (:data:`VIEWS`; Wikidata's ``#defaultView`` convention).
 
 The catalogue is also shipped as RDF (``sh:SPARQLSelectExecutable`` with label, comment and
 ``sh:parameter`` descriptions) so that an export carries its own question catalogue.
@@ -77,6 +79,10 @@ Term = ox.NamedNode | ox.Literal
 #: pyoxigraph's ``substitutions``; the default) or ``values`` (a ``VALUES`` block opening the
 #: WHERE group, as sent to an endpoint). The answers are the same; the plans may not be.
 BINDINGS = ("substitution", "values")
+
+#: The charts a saved query can ask for with ``#+ defaultView: NAME`` (Wikidata's
+#: ``#defaultView`` convention; ``Table``, the default, is none): see ``queries/README.md``.
+VIEWS = ("Table", "BarChart", "GroupedBarChart", "Timeline")
 
 
 def expand_iri(text: str) -> str | None:
@@ -236,6 +242,10 @@ class SavedQuery:
     header: dict[str, object] = field(default_factory=dict)
     #: How the parameters reach the local engine (``#+ bind:``, see ``queries/README.md``).
     binding: str = "substitution"
+    #: The chart shown with the results (``#+ defaultView:``, one of :data:`VIEWS`) and the
+    #: columns it draws (``x=`` the category or year, ``y=`` the values; empty: guessed).
+    view: str = "Table"
+    view_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def iri(self) -> str:
@@ -302,6 +312,7 @@ def parse_query(name: str, path: Path, text: str) -> SavedQuery:
     if binding not in BINDINGS:
         raise InputError(f"{path}: '#+ bind:' must be one of {', '.join(BINDINGS)} "
                          f"(got {binding!r})")
+    view, view_columns = parse_view(header.get("defaultView", "Table"), str(path))
     return SavedQuery(
         name=name,
         path=path,
@@ -312,7 +323,27 @@ def parse_query(name: str, path: Path, text: str) -> SavedQuery:
         params=params,
         header=header,
         binding=str(binding),
+        view=view,
+        view_columns=view_columns,
     )
+
+
+def parse_view(value: object, where: str) -> tuple[str, dict[str, tuple[str, ...]]]:
+    """``BarChart; x=partner; y=programmes`` -> ("BarChart", {"x": ("partner",), ...})."""
+    parts = [p.strip() for p in str(value).split(";")]
+    if parts[0] not in VIEWS:
+        raise InputError(f"{where}: '#+ defaultView:' must be one of {', '.join(VIEWS)} "
+                         f"(got {parts[0]!r})")
+    columns: dict[str, tuple[str, ...]] = {}
+    for part in parts[1:]:
+        key, eq, names = part.partition("=")
+        cols = tuple(n.strip() for n in names.split(",") if n.strip())
+        if key.strip() not in ("x", "y") or not eq or not cols \
+                or not all(_NAME.match(c) for c in cols):
+            raise InputError(f"{where}: '#+ defaultView:' options are x=COLUMN and "
+                             f"y=COLUMN,COLUMN (got {part!r})")
+        columns[key.strip()] = cols
+    return parts[0], columns
 
 
 def load_query(path: Path) -> SavedQuery:

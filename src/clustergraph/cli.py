@@ -118,6 +118,17 @@ def _add_query_commands() -> None:
 _add_query_commands()
 
 
+def _add_serve_command() -> None:
+    """``clustergraph serve`` lives in the serve subpackage (its web framework is imported
+    only when the command runs)."""
+    from .serve.cli import serve
+
+    main.add_command(serve)
+
+
+_add_serve_command()
+
+
 def layers_option(default: str = "all") -> Any:
     """The shared ``--layers`` option: a comma-separated subset of the graph's layers."""
     from .resources import LAYERS

@@ -1,0 +1,310 @@
+"""The query worker: a process of its own that holds the graph and answers one job at a time.
+
+Oxigraph cannot cancel a query, so the server never runs one in its own process: it hands the
+job to a worker over a pipe and, past the time limit, kills the worker (the CPU it was using
+is freed at once) and starts another (:mod:`clustergraph.serve.pool`). Each worker loads the
+bundled graph (a few hundredths of a second) or opens the store read-only.
+
+A job is a dict with a ``kind``; the answer is a dict with ``ok`` and either the result or
+``status`` (an HTTP status) and ``message`` (one line for the user). Only pyoxigraph and the
+library's query modules are imported here (no web framework).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..errors import ClustergraphError
+from ..namespaces import PREFIXES
+
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+#: Statements pointing at a resource shown on its page (the rest are counted, not listed).
+MAX_INBOUND = 500
+
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+def _open(store_dir: str | None):  # noqa: ANN202
+    from ..store import load, open_store
+
+    return open_store(store_dir) if store_dir else load()
+
+
+def main(conn: Connection, store_dir: str | None) -> None:
+    """The worker's loop: load, say ready, answer jobs until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    try:
+        kg = _open(store_dir)
+    except ClustergraphError as exc:
+        conn.send({"ok": False, "status": 500, "message": exc.message})
+        return
+    conn.send({"ok": True, "pid": os.getpid()})
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer = handle(kg, job)
+        except ClustergraphError as exc:
+            status = {2: 400, 3: 400, 4: 403, 5: 503}.get(int(exc.exit_code), 500)
+            answer = {"ok": False, "status": status, "message": exc.message}
+        except SyntaxError as exc:
+            answer = {"ok": False, "status": 400,
+                      "message": "the query does not parse: " + " ".join(str(exc).split())}
+        except (RuntimeError, ValueError, OSError) as exc:
+            answer = {"ok": False, "status": 400,
+                      "message": "the query could not be evaluated: "
+                                 + " ".join(str(exc).split())[:300]}
+        try:
+            conn.send(answer)
+        except (BrokenPipeError, OSError):
+            return
+
+
+def handle(kg: Any, job: dict) -> dict:
+    kind = job["kind"]
+    if kind == "sparql":
+        return sparql(kg, job["text"], job["results_format"], job["graph_format"], job["cap"])
+    if kind == "saved":
+        return saved(kg, job["name"], job["params"], job["cap"], job.get("text"))
+    if kind == "describe":
+        return describe(kg, job["iri"])
+    if kind == "rdf":
+        return rdf(kg, job["iri"], job["format"])
+    if kind == "options":
+        return options(kg, job["params"])
+    if kind == "sleep":  # for tests of the pool only: a job that never ends
+        import time
+
+        time.sleep(job["seconds"])
+        return {"ok": True}
+    raise ValueError(f"unknown job kind {kind!r}")
+
+
+# --------------------------------------------------------------------------- the endpoint
+
+
+def sparql(kg: Any, text: str, results_format: str, graph_format: str, cap: int) -> dict:
+    """A protocol query: the answer serialised in the negotiated format, at most ``cap``
+    rows or triples (``truncated`` says when there were more)."""
+    from ..query import QueryResult, _renumber_blank_nodes
+    from . import formats
+
+    res = kg.store.query(text, use_default_graph_as_union=True)
+    if isinstance(res, ox.QueryBoolean):
+        body = formats.results(QueryResult([], [], bool(res)), results_format)
+        return {"ok": True, "form": "ASK", "format": results_format, "body": body,
+                "truncated": False, "count": 1}
+    if isinstance(res, ox.QuerySolutions):
+        variables = [v.value for v in res.variables]
+        rows = [tuple(sol[v] for v in variables) for sol in itertools.islice(res, cap + 1)]
+        truncated = len(rows) > cap
+        result = _renumber_blank_nodes(QueryResult(variables, rows[:cap]))
+        body = formats.results(result, results_format, truncated=truncated)
+        return {"ok": True, "form": "SELECT", "format": results_format, "body": body,
+                "truncated": truncated, "count": len(result.rows)}
+    triples = list(itertools.islice(res, cap + 1))
+    truncated = len(triples) > cap
+    body = serialize(triples[:cap], graph_format)
+    return {"ok": True, "form": "GRAPH", "format": graph_format, "body": body,
+            "truncated": truncated, "count": min(len(triples), cap)}
+
+
+def serialize(triples: list[ox.Triple], fmt: str) -> bytes:
+    """Triples in a graph format; sorted, so that the same graph gives the same bytes."""
+    triples = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    if fmt == "nt":
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    if fmt == "jsonld":
+        return ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b""
+    used = {p: ns for p, ns in PREFIXES.items() if any(
+        isinstance(term, ox.NamedNode) and term.value.startswith(ns)
+        for t in triples for term in (t.subject, t.predicate, t.object))}
+    return ox.serialize(triples, format=GRAPH_FORMATS[fmt], prefixes=used) or b""
+
+
+# --------------------------------------------------------------------------- the gallery
+
+
+def saved(kg: Any, name: str, params: dict[str, str], cap: int, text: str | None) -> dict:
+    """A saved query (or, with ``text``, an ad-hoc one) run with its labels, as rows of terms
+    for the HTML table and chart."""
+    from pathlib import Path
+
+    from ..catalog import parse_query, saved_query
+    from ..query import run
+
+    query = parse_query("query", Path("query"), text) if text is not None else saved_query(name)
+    result = run(query, params, kg=kg, labels=True)
+    truncated = len(result.rows) > cap
+    rows = result.rows[:cap]
+    iris = {t.value for row in rows for t in row if isinstance(t, ox.NamedNode)}
+    return {"ok": True, "variables": result.variables, "rows": rows,
+            "boolean": result.boolean, "labels": result.labels, "truncated": truncated,
+            "described": described(kg, iris)}
+
+
+def described(kg: Any, iris: set[str]) -> set[str]:
+    """The IRIs the graph says something about (they have a page here)."""
+    return {i for i in iris
+            if next(iter(kg.store.quads_for_pattern(ox.NamedNode(i), None, None)), None)
+            is not None}
+
+
+def _labels(kg: Any, iris: list[str]) -> dict[str, str]:
+    from ..query import _best_labels, _from_oxigraph, _label_query
+
+    out: dict[str, str] = {}
+    for i in range(0, len(iris), 300):
+        chunk = iris[i:i + 300]
+        rows = kg.store.query(_label_query(chunk), use_default_graph_as_union=True)
+        out.update(_best_labels(_from_oxigraph(rows)))
+    return out
+
+
+def options(kg: Any, params: list[dict]) -> dict:
+    """The choices of each IRI parameter's drop-down, with labels: the allowed values if the
+    query lists them; else the concepts of the default's concept scheme, or the instances of
+    its class (only those the data uses when there are more than 80; the instances of a
+    class are only suggestions, listed in ``suggest``: any IRI may be given); else, for an
+    optional parameter, the concepts of the scheme whose name contains the parameter's
+    name."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    suggest: list[str] = []  # open choices: any IRI may be typed, these are suggestions
+    store = kg.store
+    for p in params:
+        values: list[str] = list(p.get("allowed") or [])
+        if not values and p.get("default"):
+            d = ox.NamedNode(p["default"])
+            schemes = [q.object for q in store.quads_for_pattern(
+                d, ox.NamedNode(SKOS + "inScheme"), None)]
+            if schemes:
+                values = sorted({q.subject.value for s in schemes for q in store.quads_for_pattern(
+                    None, ox.NamedNode(SKOS + "inScheme"), s)})
+            else:
+                suggest.append(p["name"])
+                types = [q.object for q in store.quads_for_pattern(
+                    d, ox.NamedNode(RDF_TYPE), None)]
+                values = sorted({q.subject.value for t in types for q in store.quads_for_pattern(
+                    None, ox.NamedNode(RDF_TYPE), t) if isinstance(q.subject, ox.NamedNode)})
+            if len(values) > 80:
+                used: set[str] = set()
+                for v in values:
+                    node = ox.NamedNode(v)
+                    for q in store.quads_for_pattern(None, None, node):
+                        if q.graph_name.value.startswith(
+                                "https://w3id.org/clustergraph/graph/data/"):
+                            used.add(v)
+                            break
+                values = sorted(used | {p["default"]})
+        elif not values:
+            name = p["name"].lower()
+            for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE),
+                                             ox.NamedNode(SKOS + "ConceptScheme")):
+                scheme = q.subject
+                if isinstance(scheme, ox.NamedNode) and name in scheme.value.lower():
+                    values = sorted({c.subject.value for c in store.quads_for_pattern(
+                        None, ox.NamedNode(SKOS + "inScheme"), scheme)})
+                    break
+        labels = _labels(kg, values) if values else {}
+        out[p["name"]] = sorted(((v, labels.get(v, "")) for v in values),
+                                key=lambda vl: (vl[1] or vl[0]).lower())
+    return {"ok": True, "options": out, "suggest": suggest}
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def _derivations(kg: Any, nodes: list[ox.NamedNode | ox.BlankNode]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for node in nodes:
+        srcs = sorted({q.object.value for q in kg.store.quads_for_pattern(
+            node, ox.NamedNode(PROV_DERIVED), None) if isinstance(q.object, ox.NamedNode)})
+        if srcs:
+            out[str(node)] = srcs
+    return out
+
+
+def describe(kg: Any, iri: str) -> dict:
+    """What a resource's page shows: its statements (out, and in up to
+    :data:`MAX_INBOUND`), the statements of the blank nodes it points to, the sources
+    (``prov:wasDerivedFrom``) of each stating node, and a label for every IRI."""
+    store = kg.store
+    node = ox.NamedNode(iri)
+    seen: set[tuple] = set()
+    out: list[tuple] = []
+    for q in store.quads_for_pattern(node, None, None):
+        key = (q.predicate, q.object)
+        if key not in seen:
+            seen.add(key)
+            out.append(key)
+    blanks: dict[str, list[tuple]] = {}
+    for _, o in out:
+        if isinstance(o, ox.BlankNode) and str(o) not in blanks:
+            blanks[str(o)] = sorted({(q.predicate, q.object) for q in store.quads_for_pattern(
+                o, None, None)}, key=lambda po: (po[0].value, str(po[1])))
+    inbound: list[tuple] = []
+    inbound_total = 0
+    seen_in: set[tuple] = set()
+    for q in store.quads_for_pattern(None, None, node):
+        key = (q.subject, q.predicate)
+        if key in seen_in:
+            continue
+        seen_in.add(key)
+        inbound_total += 1
+        if len(inbound) < MAX_INBOUND:
+            inbound.append(key)
+    if not out and not inbound:
+        return {"ok": True, "found": False}
+    iris: dict[str, None] = {iri: None}
+    for p, o in out:
+        iris.setdefault(p.value)
+        if isinstance(o, ox.NamedNode):
+            iris.setdefault(o.value)
+        if isinstance(o, ox.Literal):
+            iris.setdefault(o.datatype.value)
+    for pos in blanks.values():
+        for p, o in pos:
+            iris.setdefault(p.value)
+            if isinstance(o, ox.NamedNode):
+                iris.setdefault(o.value)
+    for s, p in inbound:
+        iris.setdefault(p.value)
+        if isinstance(s, ox.NamedNode):
+            iris.setdefault(s.value)
+    stating = [node] + [s for s, _ in inbound]
+    derived = _derivations(kg, stating)
+    for srcs in derived.values():
+        for s in srcs:
+            iris.setdefault(s)
+    labels = _labels(kg, list(iris))
+    return {"ok": True, "found": True, "described": described(kg, set(iris)), "out": out,
+            "blanks": blanks, "inbound": inbound, "inbound_total": inbound_total,
+            "derived": derived, "labels": labels}
+
+
+def rdf(kg: Any, iri: str, fmt: str) -> dict:
+    """The resource's description (its statements and those of the blank nodes it points
+    to, recursively: Oxigraph's DESCRIBE) in a graph format."""
+    node = ox.NamedNode(iri)
+    triples = list(kg.store.query(f"DESCRIBE {node}", use_default_graph_as_union=True))
+    if not triples:  # a resource only pointed at: the statements that point at it
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in
+                   itertools.islice(kg.store.quads_for_pattern(None, None, node), MAX_INBOUND)]
+    if not triples:
+        return {"ok": True, "found": False}
+    return {"ok": True, "found": True, "body": serialize(triples, fmt)}

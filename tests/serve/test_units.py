@@ -1,0 +1,112 @@
+"""The parts without a server: content negotiation, the SPARQL XML results writer, the SVG
+charts (escaped, drawn from the declared columns), the ``#+ defaultView`` header."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from clustergraph.catalog import parse_query, saved_queries
+from clustergraph.errors import InputError
+from clustergraph.query import QueryResult
+from clustergraph.serve import charts
+from clustergraph.serve.formats import negotiate, to_xml
+
+JSON, XML, CSV = ("application/sparql-results+json", "application/sparql-results+xml",
+                  "text/csv")
+
+
+@pytest.mark.parametrize(("accept", "want"), [
+    (None, JSON),
+    ("*/*", JSON),
+    ("text/csv", CSV),
+    ("text/*", CSV),
+    ("application/xml", XML),
+    ("application/json", JSON),
+    ("text/csv;q=0.2, application/sparql-results+xml", XML),
+    ("application/sparql-results+json;q=0, */*;q=0.1", XML),
+    ("image/png", None),
+    ("text/csv;q=bogus", None),
+])
+def test_negotiate(accept: str | None, want: str | None) -> None:
+    assert negotiate(accept, [JSON, XML, CSV]) == want
+
+
+def test_xml_results_escape_and_type_terms() -> None:
+    r = QueryResult(["a", "b"], [
+        (ox.NamedNode("http://e/x?a=1&b=2"), ox.Literal("<tag> & \"q\"", language="en")),
+        (ox.BlankNode("b0"), ox.Literal("3", datatype=ox.NamedNode(
+            "http://www.w3.org/2001/XMLSchema#integer"))),
+        (None, ox.Literal("plain")),
+    ])
+    root = ET.fromstring(to_xml(r))
+    ns = "{http://www.w3.org/2005/sparql-results#}"
+    results = root.findall(f"{ns}results/{ns}result")
+    assert results[0].find(f"{ns}binding/{ns}uri").text == "http://e/x?a=1&b=2"
+    lit = results[0].find(f"{ns}binding[@name='b']/{ns}literal")
+    assert (lit.text, lit.get("{http://www.w3.org/XML/1998/namespace}lang")) == (
+        '<tag> & "q"', "en")
+    assert results[1].find(f"{ns}binding/{ns}bnode").text == "b0"
+    assert results[1].find(f"{ns}binding[@name='b']/{ns}literal").get("datatype") \
+        == "http://www.w3.org/2001/XMLSchema#integer"
+    assert [b.get("name") for b in results[2]] == ["b"]
+    assert ET.fromstring(to_xml(QueryResult([], [], True))).find(f"{ns}boolean").text == "true"
+
+
+def _int(n: int) -> ox.Literal:
+    return ox.Literal(n)
+
+
+def test_bar_chart_escapes_and_scales() -> None:
+    rows = [(ox.Literal("<b>A & 'B'</b>"), _int(4)), (ox.Literal("C"), _int(2)),
+            (ox.Literal("C"), _int(9))]  # a repeated category: drawn once, first value
+    svg = charts.chart("BarChart", {"x": ("k",), "y": ("n",)}, ["k", "n"], rows, {},
+                       "T <&>")
+    assert svg is not None
+    assert "<b>" not in svg and "&lt;b&gt;A &amp; &#x27;B&#x27;&lt;/b&gt;" in svg
+    assert "<title>T &lt;&amp;&gt;</title>" in svg
+    widths = [float(w) for w in re.findall(r'class="bar"[^>]*width="([\d.]+)"',
+                                                          svg)]
+    assert widths == [360.0, 180.0]
+    ET.fromstring(svg)  # well-formed XML
+
+
+def test_grouped_bars_timeline_and_nothing_to_draw() -> None:
+    rows = [(ox.Literal("p1"), _int(3), _int(4)), (ox.Literal("p2"), _int(4), _int(3))]
+    svg = charts.chart("GroupedBarChart", {"x": ("p",), "y": ("f", "t")}, ["p", "f", "t"],
+                       rows, {}, "mix")
+    assert svg.count('class="bar"') == 4 and svg.count('class="legend"') == 2
+    year = ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear")
+    rows = [(ox.Literal("2016", datatype=year), ox.Literal("b")),
+            (None, ox.Literal("undated")), (ox.Literal("1999", datatype=year), ox.Literal("a"))]
+    svg = charts.chart("Timeline", {"x": ("y",), "y": ("e",)}, ["y", "e"], rows, {}, "t")
+    assert svg.count('<circle class="event"') == 2
+    assert svg.index("1999 · a") < svg.index("2016 · b")
+    assert charts.chart("Table", {}, ["a"], [(ox.Literal("x"),)], {}, "t") is None
+    assert charts.chart("BarChart", {"x": ("a",), "y": ("b",)}, ["a", "b"],
+                        [(ox.Literal("x"), ox.Literal("not a number"))], {}, "t") is None
+    assert charts.chart("BarChart", {"x": ("zz",), "y": ("b",)}, ["a", "b"],
+                        [(ox.Literal("x"), _int(1))], {}, "t") is None
+
+
+def test_default_view_header() -> None:
+    q = parse_query("q", Path("q.rq"), "#+ defaultView: GroupedBarChart; x=a; y=b,c\n"
+                                       "SELECT * {}")
+    assert (q.view, q.view_columns) == ("GroupedBarChart", {"x": ("a",), "y": ("b", "c")})
+    assert parse_query("q", Path("q.rq"), "SELECT * {}").view == "Table"
+    with pytest.raises(InputError, match="must be one of Table, BarChart, GroupedBarChart, "
+                                         "Timeline \\(got 'PieChart'\\)"):
+        parse_query("q", Path("q.rq"), "#+ defaultView: PieChart\nSELECT * {}")
+    with pytest.raises(InputError, match="options are x=COLUMN and y=COLUMN,COLUMN"):
+        parse_query("q", Path("q.rq"), "#+ defaultView: BarChart; colour=red\nSELECT * {}")
+
+
+def test_saved_charts_name_columns_their_query_projects() -> None:
+    for q in saved_queries():
+        for cols in q.view_columns.values():
+            for c in cols:
+                assert f"?{c}" in q.text, (q.name, c)
