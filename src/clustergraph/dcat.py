@@ -297,11 +297,14 @@ def void_description(graphs: dict[str, list[Triple]], subject: str = DATASET) ->
         yield g, _iri(VOID + "triples"), _lit(len(graphs[gname]), datatype=integer)
 
 
-def record(graphs: dict[str, list[Triple]]) -> list[Triple]:
+def record(graphs: dict[str, list[Triple]], formats: Iterable[Any]) -> list[Triple]:
     """The DCAT-AP 3 catalogue record (with VoID) of an export of ``graphs``, which maps
-    named-graph IRIs to rdflib triples (as :func:`clustergraph.export.build` makes them)."""
-    from .export import FORMATS
+    named-graph IRIs to rdflib triples (as :func:`clustergraph.export.build` makes them),
+    with one distribution per format of ``formats`` (:data:`clustergraph.export.FORMATS`'
+    values: each has ``name``, ``label``, ``file_type``, ``media_type`` and ``quads``).
 
+    The formats are a parameter, not imported, so that this module does not depend on the
+    export module that calls it."""
     out: list[Triple] = []
     add = out.append
     a = _iri(RDF + "type")
@@ -371,7 +374,7 @@ def record(graphs: dict[str, list[Triple]]) -> list[Triple]:
         add((ds, _iri(PROV + "wasDerivedFrom"), fs))
 
     # Distributions: one per format
-    for fmt in FORMATS.values():
+    for fmt in formats:
         d = _iri(f"{DATASET}/distribution/{fmt.name}")
         add((ds, _iri(DCAT + "distribution"), d))
         add((d, a, _iri(DCAT + "Distribution")))

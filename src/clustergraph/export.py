@@ -8,8 +8,9 @@ What an export guarantees:
 - **Deterministic**: the same input gives byte-identical output. Prefixes come from the
   stable map (:data:`EXPORT_PREFIXES`, also shipped as ``ontology/context.jsonld``), triples
   and subjects are sorted, and blank nodes (the data's ``rdf:List``\\ s) get labels computed
-  from their content (rdflib's canonical labelling, salted with the named graph), never from
-  load order or the clock.
+  from their content (:mod:`clustergraph.canonical`: linear for trees of any depth, rdflib's
+  public canonicalisation for shared or cyclic blank nodes), never from load order or the
+  clock.
 - **Round-trip**: each file parses back isomorphic to the loaded graph plus its DCAT-AP record.
   Literals keep their lexical form as written in the sources (no normalisation).
 - **Atomic**: written to a temporary file beside the target, fsynced, then renamed over it; an
@@ -26,7 +27,6 @@ What an export guarantees:
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import heapq
 import json
 import os
@@ -41,6 +41,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from .canonical import canonical_labels
+from .dcat import record
 from .errors import OutputError, UsageError
 from .namespaces import PREFIXES
 from .resources import GRAPH_BASE, LAYERS, bundle_root
@@ -164,12 +166,18 @@ def sort_key(triple: Triple) -> tuple[str, str, str]:
 
 
 def layer_of(graph: str) -> str:
+    """The layer of a named graph: ``graph/<layer>/...``; a graph named in a user's TriG or
+    N-Quads file (outside ``graph/``) is data."""
+    if not graph.startswith(GRAPH_BASE):
+        return "data"
     return graph.removeprefix(GRAPH_BASE).split("/")[0]
 
 
 def asserted_graphs(kg: KnowledgeGraph, layers: Sequence[str] = LAYERS) -> dict[str, list[Triple]]:
     """The store's named graphs of the given layers, as lists of rdflib triples (unsorted,
-    blank nodes as the store labelled them)."""
+    blank nodes as the store labelled them), with every literal as it was written: where
+    the store holds a literal changed (``1.0`` as ``1``; :mod:`clustergraph.lexical`), the
+    graph's record of the originals gives back the quads as written."""
     out: dict[str, list[Triple]] = {}
     # One rdflib term per distinct Oxigraph term: a term recurs in many triples, and building
     # (and validating) a URIRef costs ten times a look-up here, where Oxigraph terms hash in
@@ -182,69 +190,35 @@ def asserted_graphs(kg: KnowledgeGraph, layers: Sequence[str] = LAYERS) -> dict[
             r = terms[t] = rdflib_term(t)
         return r
 
+    originals = getattr(kg, "originals", None)
+    restore = originals.restore if originals else None
+    literal = ox.Literal
     for gname in kg.graphs():
         if layer_of(gname) not in layers:
             continue
-        out[gname] = [
-            (term(q.subject), term(q.predicate), term(q.object))
-            for q in kg.store.quads_for_pattern(None, None, None, ox.NamedNode(gname))
-        ]
+        quads = kg.store.quads_for_pattern(None, None, None, ox.NamedNode(gname))
+        if restore is None:
+            out[gname] = [(term(q.subject), term(q.predicate), term(q.object)) for q in quads]
+            continue
+        triples = out[gname] = []
+        add = triples.append
+        for q in quads:
+            if type(q.object) is literal:
+                written = restore(q)
+                if written is not None:
+                    triples.extend((term(w.subject), term(w.predicate), term(w.object))
+                                   for w in written)
+                    continue
+            add((term(q.subject), term(q.predicate), term(q.object)))
     return out
 
 
-def _canonical_bnode_labels(triples: list[Triple]) -> dict[Any, str]:
-    """Content-derived labels for the blank nodes of one graph (rdflib's canonical labelling,
-    the algorithm behind :func:`rdflib.compare.to_canonical_graph`)."""
-    import rdflib
-    from rdflib.compare import _TripleCanonicalizer
-
-    labels: dict[Any, str] = {}
-
-    class _Recorder(_TripleCanonicalizer):
-        def _canonicalize_bnodes(self, triple, bnode_labels):  # type: ignore[no-untyped-def]
-            labels.update(bnode_labels)
-            return super()._canonicalize_bnodes(triple, bnode_labels)
-
-    g = rdflib.Graph(store="SimpleMemory", bind_namespaces="none")
-    bnode = rdflib.BNode
-    for t in triples:
-        if type(t[0]) is bnode or type(t[2]) is bnode:
-            g.add(t)
-    if len(g):
-        for _ in _Recorder(g).canonical_triples():
-            pass
-    return labels
-
-
-def canonicalize(graphs: dict[str, list[Triple]]) -> tuple[dict[str, list[Triple]], dict]:
-    """Relabel blank nodes from their content, salted with the graph name (so that equal
-    structures in two graphs stay two nodes), and sort each graph's triples.
-
-    Returns the new graphs and the old-to-new blank-node map."""
-    import rdflib
-
-    mapping: dict[Any, Any] = {}
-    out: dict[str, list[Triple]] = {}
-    for gname in sorted(graphs):
-        triples = graphs[gname]
-        labels = _canonical_bnode_labels(triples)
-        seen: dict[str, Any] = {}
-        for node, label in labels.items():
-            digest = hashlib.sha256(f"{gname} {label}".encode()).hexdigest()
-            short = "b" + digest[:16]
-            new = short if short not in seen else "b" + digest
-            seen[new] = node
-            mapping[node] = rdflib.BNode(new)
-
-        if labels:
-            def relabel(term: Any, bnode: type = rdflib.BNode) -> Any:
-                return mapping.get(term, term) if type(term) is bnode else term
-
-            unique = {(relabel(s), p, relabel(o)) for s, p, o in triples}
-        else:  # no blank nodes: nothing to relabel
-            unique = set(triples)
-        out[gname] = sorted(unique, key=sort_key)
-    return out, mapping
+def canonicalize(graphs: dict[str, list[Triple]]) -> dict[str, list[Triple]]:
+    """Relabel blank nodes from their content, over all graphs together
+    (:func:`clustergraph.canonical.canonical_labels`: a blank node in two graphs stays one,
+    equal structures in two graphs stay two), and sort each graph's triples, once each."""
+    return {gname: sorted(set(triples), key=sort_key)
+            for gname, triples in canonical_labels(graphs).items()}
 
 
 def union(graphs: dict[str, list[Triple]]) -> list[Triple]:
@@ -427,7 +401,26 @@ def _serialize_lines(graphs: dict[str, list[Triple]], quads: bool) -> bytes:
 
 
 def _serialize_xml(graphs: dict[str, list[Triple]]) -> bytes:
-    return _rdflib_graph(union(graphs)).serialize(format="xml", encoding="utf-8")
+    """RDF/XML (rdflib's writer). RDF/XML writes a predicate as an XML name, so it cannot
+    hold a predicate IRI that ends without one (``http://example/`` , ``…/p::2``): that is
+    refused as an output error naming the predicate, never written wrong."""
+    triples = union(graphs)
+    for p in sorted({t[1] for t in triples}):
+        if not _XML_LOCAL.search(str(p)):
+            raise OutputError(
+                f"RDF/XML cannot write the predicate <{p}> (it does not end in an XML name); "
+                "use another format (turtle, nt, trig, nquads, jsonld)"
+            )
+    try:
+        return _rdflib_graph(triples).serialize(format="xml", encoding="utf-8")
+    except ValueError as exc:  # what rdflib cannot write as an XML name (belt and braces)
+        raise OutputError(f"RDF/XML cannot write this graph: {exc}; use another format "
+                          "(turtle, nt, trig, nquads, jsonld)") from None
+
+
+#: The end of an IRI that RDF/XML can write as the local part of an element name (rdflib
+#: splits a predicate at the start of its longest trailing NCName).
+_XML_LOCAL = re.compile(r"[A-Za-z_\u00C0-\uFFFF][A-Za-z0-9_.\-\u00B7\u00C0-\uFFFF]*$")
 
 
 @cache
@@ -583,14 +576,12 @@ def build(
 ) -> tuple[dict[str, list[Triple]], list[Triple]]:
     """The graphs of an export (asserted, with the DCAT-AP record in ``graph/catalog``) and,
     if asked, the inferred triples; all sorted, blank nodes canonically labelled."""
-    from .dcat import record
-
     unknown = [layer for layer in layers if layer not in LAYERS]
     if unknown:
         raise UsageError(f"unknown layer {unknown[0]!r} (choose from {', '.join(LAYERS)})")
     raw = asserted_graphs(kg, layers)
-    data, _mapping = canonicalize(raw)
-    catalog = sorted(set(record(data)), key=sort_key)
+    data = canonicalize(raw)
+    catalog = sorted(set(record(data, FORMATS.values())), key=sort_key)
     graphs = {CATALOG_GRAPH: catalog} if catalog_only else {**data, CATALOG_GRAPH: catalog}
     inferred = inferred_triples(union(graphs)) if with_inferences else []
     return graphs, inferred
