@@ -33,7 +33,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -110,6 +110,8 @@ class ExportResult:
     asserted: int = 0
     inferred: int = 0
     graphs: list[str] = field(default_factory=list)
+    #: the inconsistencies the OWL RL closure found (``with_inferences``), one line each
+    warnings: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -237,9 +239,19 @@ def union(graphs: dict[str, list[Triple]]) -> list[Triple]:
 # ---------------------------------------------------------------------------------------------
 
 
-def inferred_triples(asserted: Iterable[Triple]) -> list[Triple]:
+#: owlrl's namespace for the inconsistencies it finds: it adds each as a fresh blank node
+#: ``[] a err:ErrorMessage ; err:error "message"`` to the closure.
+OWLRL_ERRORS = "http://www.daml.org/2002/03/agents/agent-ont#"
+
+
+def inferred_triples(asserted: Iterable[Triple], errors: list[str] | None = None) -> list[Triple]:
     """The OWL RL closure (owlrl) of the asserted triples, minus the asserted triples and
-    the reflexive ``owl:sameAs`` statements the closure makes about every term."""
+    the reflexive ``owl:sameAs`` statements the closure makes about every term.
+
+    The inconsistencies owlrl finds (disjoint classes sharing a member, a literal that does
+    not match its datatype) are not inferences: owlrl writes them as error nodes with fresh,
+    random blank-node labels, which would make the export differ from run to run. They are
+    left out, and their messages (sorted) are appended to ``errors`` when it is given."""
     import owlrl
     import rdflib
 
@@ -247,17 +259,40 @@ def inferred_triples(asserted: Iterable[Triple]) -> list[Triple]:
     g = rdflib.Graph(bind_namespaces="none")
     for t in base:
         g.add(t)
-    owlrl.DeductiveClosure(
-        owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
-    ).expand(g)
+    with _quiet_rdflib():
+        owlrl.DeductiveClosure(
+            owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
+        ).expand(g)
     same_as = rdflib.URIRef("http://www.w3.org/2002/07/owl#sameAs")
+    rdf_type = rdflib.URIRef(RDF_TYPE)
+    error_nodes = set(g.subjects(rdf_type, rdflib.URIRef(OWLRL_ERRORS + "ErrorMessage")))
+    if errors is not None:
+        errors.extend(sorted({str(m) for node in error_nodes
+                              for m in g.objects(node, rdflib.URIRef(OWLRL_ERRORS + "error"))}))
     new = {
         t for t in g
         if t not in base and not isinstance(t[0], rdflib.Literal)
+        and t[0] not in error_nodes
         # x owl:sameAs x holds for every term and says nothing: left out
         and not (t[1] == same_as and t[0] == t[2])
     }
     return sorted(new, key=sort_key)
+
+
+@contextlib.contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    """Silence rdflib's logged tracebacks for ill-typed literals ("Failed to convert Literal
+    lexical form to value"): such a literal is exported as written, and owlrl reports it as
+    an inconsistency, in one line."""
+    import logging
+
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -573,9 +608,11 @@ def build(
     layers: Sequence[str] = LAYERS,
     with_inferences: bool = False,
     catalog_only: bool = False,
+    errors: list[str] | None = None,
 ) -> tuple[dict[str, list[Triple]], list[Triple]]:
     """The graphs of an export (asserted, with the DCAT-AP record in ``graph/catalog``) and,
-    if asked, the inferred triples; all sorted, blank nodes canonically labelled."""
+    if asked, the inferred triples; all sorted, blank nodes canonically labelled. The OWL RL
+    inconsistencies found go to ``errors`` (see :func:`inferred_triples`)."""
     unknown = [layer for layer in layers if layer not in LAYERS]
     if unknown:
         raise UsageError(f"unknown layer {unknown[0]!r} (choose from {', '.join(LAYERS)})")
@@ -583,7 +620,7 @@ def build(
     data = canonicalize(raw)
     catalog = sorted(set(record(data, FORMATS.values())), key=sort_key)
     graphs = {CATALOG_GRAPH: catalog} if catalog_only else {**data, CATALOG_GRAPH: catalog}
-    inferred = inferred_triples(union(graphs)) if with_inferences else []
+    inferred = inferred_triples(union(graphs), errors) if with_inferences else []
     return graphs, inferred
 
 
@@ -625,8 +662,11 @@ def _export(
     catalog_only: bool,
 ) -> ExportResult:
     format = fmt.name
-    graphs, inferred = build(kg, layers, with_inferences, catalog_only)
+    errors: list[str] = []
+    with _quiet_rdflib():
+        graphs, inferred = build(kg, layers, with_inferences, catalog_only, errors)
     result = ExportResult(
+        warnings=errors,
         asserted=sum(len(t) for t in graphs.values()) if fmt.quads
         else len(set().union(*graphs.values())),
         inferred=len(inferred),
