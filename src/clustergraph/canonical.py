@@ -148,12 +148,37 @@ def _others(quads: list[Quad]) -> list[Quad]:
     return out
 
 
+def _name_blank_graphs(graphs: dict[str, list[Any]], bnode: type) -> dict[str, list[Any]]:
+    """Graphs named by a blank node (``_:id``, from a user's TriG or N-Quads) renamed from
+    their content: a hash of their triples with blank nodes as such, ranked among graphs of
+    the same content. (Such a name is not linked to a blank node of the same label used as
+    a term: a known limit.)"""
+    blank = sorted(g for g in graphs if g.startswith("_:"))
+    if not blank:
+        return graphs
+    out = {g: t for g, t in graphs.items() if not g.startswith("_:")}
+    rank: dict[str, int] = {}
+    keyed = []
+    for gname in blank:
+        shape = _hash("\x02".join(sorted(
+            "\x01".join("B" if type(term) is bnode else _key(term) for term in t)
+            for t in graphs[gname])))
+        keyed.append((shape, gname))
+    for shape, gname in sorted(keyed):
+        k = rank.get(shape, 0)
+        rank[shape] = k + 1
+        out[f"_:g{_hash(f'{shape} {k}')[:16]}"] = graphs[gname]
+    return out
+
+
 def canonical_labels(graphs: dict[str, list[Any]]) -> dict[str, list[Any]]:
     """``graphs`` (graph name -> rdflib triples) with every blank node relabelled from
-    content, over all graphs together. Triples are returned once each, unsorted."""
+    content, over all graphs together (graphs named by blank nodes too). Triples are
+    returned once each, unsorted."""
     import rdflib
 
     bnode = rdflib.BNode
+    graphs = _name_blank_graphs(graphs, bnode)
     out: dict[str, list[Any]] = {}
     quads: list[Quad] = []
     for gname in sorted(graphs):

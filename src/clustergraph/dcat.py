@@ -112,6 +112,13 @@ def _iri(value: str) -> Any:
     return rdflib.URIRef(value)
 
 
+def _graph_node(gname: str) -> Any:
+    """A named graph as an RDF node: its IRI, or the blank node ``_:label`` that names it."""
+    import rdflib
+
+    return rdflib.BNode(gname[2:]) if gname.startswith("_:") else rdflib.URIRef(gname)
+
+
 def _lit(value: Any, lang: str | None = None, datatype: str | None = None) -> Any:
     import rdflib
 
@@ -178,7 +185,8 @@ def _is_temporal(term: Any) -> bool:
 
 def _data_triples(graphs: dict[str, list[Triple]]) -> Iterator[Triple]:
     for gname, triples in graphs.items():
-        if gname.removeprefix(GRAPH_BASE).startswith("data"):
+        # a graph named in a user's TriG or N-Quads file (outside graph/) is data too
+        if not gname.startswith(GRAPH_BASE) or gname.removeprefix(GRAPH_BASE).startswith("data"):
             yield from triples
 
 
@@ -291,7 +299,7 @@ def void_description(graphs: dict[str, list[Triple]], subject: str = DATASET) ->
         yield part, _iri(VOID + "property"), prop
         yield part, _iri(VOID + "triples"), _lit(properties[prop], datatype=integer)
     for gname in sorted(graphs):
-        g = _iri(gname)
+        g = _graph_node(gname)
         yield s, _iri(VOID + "subset"), g
         yield g, a, _iri(VOID + "Dataset")
         yield g, _iri(VOID + "triples"), _lit(len(graphs[gname]), datatype=integer)

@@ -167,6 +167,11 @@ def sort_key(triple: Triple) -> tuple[str, str, str]:
     return (_term_key(triple[0]), _term_key(triple[1]), _term_key(triple[2]))
 
 
+def graph_term(gname: str) -> ox.NamedNode | ox.BlankNode:
+    """The Oxigraph term of a graph name: an IRI, or ``_:label`` for a blank node."""
+    return ox.BlankNode(gname[2:]) if gname.startswith("_:") else ox.NamedNode(gname)
+
+
 def layer_of(graph: str) -> str:
     """The layer of a named graph: ``graph/<layer>/...``; a graph named in a user's TriG or
     N-Quads file (outside ``graph/``) is data."""
@@ -195,10 +200,14 @@ def asserted_graphs(kg: KnowledgeGraph, layers: Sequence[str] = LAYERS) -> dict[
     originals = getattr(kg, "originals", None)
     restore = originals.restore if originals else None
     literal = ox.Literal
-    for gname in kg.graphs():
+    # graphs named by IRIs, then those a user's TriG or N-Quads names by a blank node
+    # ("_:id", relabelled from content by canonicalize)
+    names = kg.graphs() + sorted(f"_:{g.value}" for g in kg.store.named_graphs()
+                                 if isinstance(g, ox.BlankNode))
+    for gname in names:
         if layer_of(gname) not in layers:
             continue
-        quads = kg.store.quads_for_pattern(None, None, None, ox.NamedNode(gname))
+        quads = kg.store.quads_for_pattern(None, None, None, graph_term(gname))
         if restore is None:
             out[gname] = [(term(q.subject), term(q.predicate), term(q.object)) for q in quads]
             continue
@@ -414,7 +423,8 @@ def _serialize_turtle(graphs: dict[str, list[Triple]]) -> bytes:
 def _serialize_trig(graphs: dict[str, list[Triple]]) -> bytes:
     writer = _TurtleWriter()
     # not indented: a graph's statements are written as in Turtle
-    blocks = [f"<{gname}> {{\n{writer.body(graphs[gname])}}}\n"
+    blocks = [f"{gname if gname.startswith('_:') else f'<{gname}>'} {{\n"
+              f"{writer.body(graphs[gname])}}}\n"
               for gname in sorted(graphs) if graphs[gname]]
     return (writer.prefix_lines() + "\n" + "\n".join(blocks)).encode("utf-8")
 
@@ -422,7 +432,7 @@ def _serialize_trig(graphs: dict[str, list[Triple]]) -> bytes:
 def _serialize_lines(graphs: dict[str, list[Triple]], quads: bool) -> bytes:
     if quads:
         items = [
-            ox.Quad(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), ox.NamedNode(g))
+            ox.Quad(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), graph_term(g))
             for g in sorted(graphs) for s, p, o in graphs[g]
         ]
         fmt = ox.RdfFormat.N_QUADS

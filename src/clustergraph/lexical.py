@@ -176,16 +176,20 @@ def load_triples(store: ox.Store, raw: bytes, fmt: ox.RdfFormat, base: str, grap
     that the record's keys name the store's blank nodes. Raises ``SyntaxError`` as
     ``ox.parse`` does."""
     target = ox.NamedNode(graph)
-    triples = list(ox.parse(raw, format=fmt, base_iri=base))
-    changed = [t for t in triples
-               if type(t.object) is ox.Literal and may_change(t.object)
-               and stored_form(t.object) != t.object]
-    if not any(type(t.subject) is ox.BlankNode for t in changed):
+    literal = ox.Literal
+    # one pass in Python over the file, keeping only the triples with a literal object
+    with_literals = [t for t in ox.parse(raw, format=fmt, base_iri=base)
+                     if type(t.object) is literal]
+    on_blank_nodes = any(type(t.subject) is ox.BlankNode and may_change(t.object)
+                         and stored_form(t.object) != t.object for t in with_literals)
+    if not on_blank_nodes:
         store.load(raw, format=fmt, base_iri=base, to_graph=target)
-        for t in triples:
-            if type(t.object) is ox.Literal:
-                originals.note(ox.Quad(t.subject, t.predicate, t.object, target))
+        note = originals.note
+        for t in with_literals:
+            if type(t.subject) is not ox.BlankNode and may_change(t.object):
+                note(ox.Quad(t.subject, t.predicate, t.object, target))
         return
+    triples = ox.parse(raw, format=fmt, base_iri=base)
     fresh: dict[str, ox.BlankNode] = {}
 
     def rename(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> object:
