@@ -93,8 +93,10 @@ class Originals:
     def __init__(self) -> None:
         #: key (as the store holds it) -> the input quads that map to it, in input order
         self._groups: dict[ox.Quad, dict[ox.Quad, None]] = {}
-        #: input quads kept as they are that could be a key (checked by :meth:`finish`)
-        self._unchanged: set[ox.Quad] = set()
+        #: hashes of the input quads kept as they are that could be a key (checked by
+        #: :meth:`finish`): hashes, not quads, so that a million of them cost tens of MB, not
+        #: hundreds (a 64-bit collision with one of the few keys is out of practical reach)
+        self._unchanged: set[int] = set()
 
     def __len__(self) -> int:
         return len(self._groups)
@@ -112,7 +114,7 @@ class Originals:
             return False
         form = stored_form(literal)
         if form == literal:
-            self._unchanged.add(quad)
+            self._unchanged.add(hash(quad))
             return False
         key = ox.Quad(quad.subject, quad.predicate, form, quad.graph_name)
         self._groups.setdefault(key, {})[quad] = None
@@ -131,7 +133,7 @@ class Originals:
         """Close a load: a key that was also written as it is in the input keeps that form
         among its originals (``"1"^^xsd:decimal`` beside ``1.0``)."""
         for key, group in self._groups.items():
-            if key in self._unchanged and key not in group:
+            if hash(key) in self._unchanged and key not in group:
                 group[key] = None
         self._unchanged = set()
         return self
