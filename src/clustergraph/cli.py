@@ -342,6 +342,8 @@ def export_command(fmt: str | None, output: str, layers: tuple[str, ...], with_i
     kg = open_store(store_dir) if store_dir else load(layers)
     result = export(kg, fmt, output, layers=layers, with_inferences=with_inferences,
                     catalog_only=catalog_only)
+    for warning in result.warnings:  # OWL RL inconsistencies, left out of the inferences
+        click.echo(f"clustergraph: warning: OWL RL: {' '.join(warning.split())}", err=True)
     for path in result.paths:
         if path != "-":
             click.echo(f"clustergraph: wrote {path}", err=True)

@@ -112,6 +112,13 @@ def _iri(value: str) -> Any:
     return rdflib.URIRef(value)
 
 
+def _graph_node(gname: str) -> Any:
+    """A named graph as an RDF node: its IRI, or the blank node ``_:label`` that names it."""
+    import rdflib
+
+    return rdflib.BNode(gname[2:]) if gname.startswith("_:") else rdflib.URIRef(gname)
+
+
 def _lit(value: Any, lang: str | None = None, datatype: str | None = None) -> Any:
     import rdflib
 
@@ -178,7 +185,8 @@ def _is_temporal(term: Any) -> bool:
 
 def _data_triples(graphs: dict[str, list[Triple]]) -> Iterator[Triple]:
     for gname, triples in graphs.items():
-        if gname.removeprefix(GRAPH_BASE).startswith("data"):
+        # a graph named in a user's TriG or N-Quads file (outside graph/) is data too
+        if not gname.startswith(GRAPH_BASE) or gname.removeprefix(GRAPH_BASE).startswith("data"):
             yield from triples
 
 
@@ -291,17 +299,20 @@ def void_description(graphs: dict[str, list[Triple]], subject: str = DATASET) ->
         yield part, _iri(VOID + "property"), prop
         yield part, _iri(VOID + "triples"), _lit(properties[prop], datatype=integer)
     for gname in sorted(graphs):
-        g = _iri(gname)
+        g = _graph_node(gname)
         yield s, _iri(VOID + "subset"), g
         yield g, a, _iri(VOID + "Dataset")
         yield g, _iri(VOID + "triples"), _lit(len(graphs[gname]), datatype=integer)
 
 
-def record(graphs: dict[str, list[Triple]]) -> list[Triple]:
+def record(graphs: dict[str, list[Triple]], formats: Iterable[Any]) -> list[Triple]:
     """The DCAT-AP 3 catalogue record (with VoID) of an export of ``graphs``, which maps
-    named-graph IRIs to rdflib triples (as :func:`clustergraph.export.build` makes them)."""
-    from .export import FORMATS
+    named-graph IRIs to rdflib triples (as :func:`clustergraph.export.build` makes them),
+    with one distribution per format of ``formats`` (:data:`clustergraph.export.FORMATS`'
+    values: each has ``name``, ``label``, ``file_type``, ``media_type`` and ``quads``).
 
+    The formats are a parameter, not imported, so that this module does not depend on the
+    export module that calls it."""
     out: list[Triple] = []
     add = out.append
     a = _iri(RDF + "type")
@@ -371,7 +382,7 @@ def record(graphs: dict[str, list[Triple]]) -> list[Triple]:
         add((ds, _iri(PROV + "wasDerivedFrom"), fs))
 
     # Distributions: one per format
-    for fmt in FORMATS.values():
+    for fmt in formats:
         d = _iri(f"{DATASET}/distribution/{fmt.name}")
         add((ds, _iri(DCAT + "distribution"), d))
         add((d, a, _iri(DCAT + "Distribution")))

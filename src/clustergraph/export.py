@@ -8,10 +8,18 @@ What an export guarantees:
 - **Deterministic**: the same input gives byte-identical output. Prefixes come from the
   stable map (:data:`EXPORT_PREFIXES`, also shipped as ``ontology/context.jsonld``), triples
   and subjects are sorted, and blank nodes (the data's ``rdf:List``\\ s) get labels computed
-  from their content (rdflib's canonical labelling, salted with the named graph), never from
-  load order or the clock.
-- **Round-trip**: each file parses back isomorphic to the loaded graph plus its DCAT-AP record.
-  Literals keep their lexical form as written in the sources (no normalisation).
+  from their content (:mod:`clustergraph.canonical`: linear for trees of any depth, rdflib's
+  public canonicalisation for shared or cyclic blank nodes), never from load order or the
+  clock.
+- **Round-trip**: each file parses back isomorphic to the sources as written plus the
+  DCAT-AP record. Literals keep their lexical form and datatype as written in the sources
+  (no normalisation): the store holds some changed (``1.0`` as ``1``, ``"123"^^xsd:byte``
+  as an ``xsd:integer``; oxigraph issue 526), and the record :mod:`clustergraph.lexical`
+  keeps at load time (in memory or in the persisted store) gives the originals back.
+  Checked on the W3C RDF 1.1 Turtle and TriG suites (``tests/test_w3c_rdf.py``). Graphs
+  named in a user's TriG or N-Quads files are exported as data (those named by a blank node
+  under a label computed from their content). RDF/XML refuses (:class:`OutputError`) a
+  predicate it cannot write as an XML name.
 - **Atomic**: written to a temporary file beside the target, fsynced, then renamed over it; an
   error or an interruption leaves an existing file untouched and no temporary file behind.
   Everything is read into memory before writing, so exporting over one of its own inputs works.
@@ -21,15 +29,20 @@ What an export guarantees:
 - **Inferences only on request**: ``with_inferences`` adds the OWL RL closure's *new* triples
   as the named graph ``graph/inferred`` (quad formats) or as a separate file
   ``<stem>.inferred.<ext>`` (triple formats); the asserted export is the same with or without.
+  The inconsistencies owlrl reports (its ``err:ErrorMessage`` nodes) are not inferences:
+  they are left out and returned as :attr:`ExportResult.warnings`.
+- **Any depth**: labelling, sorting and writing are iterative and linear for the trees of
+  blank nodes Turtle's ``[ ]`` and ``( )`` make: 10,000 nested levels export in about a
+  second.
 """
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import heapq
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -37,7 +50,9 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .errors import UsageError
+from .canonical import canonical_labels
+from .dcat import record
+from .errors import OutputError, UsageError
 from .formats import FORMATS, Format, choose  # noqa: F401  (FORMATS: the export formats)
 from .namespaces import PREFIXES
 from .resources import GRAPH_BASE, LAYERS, bundle_root
@@ -80,6 +95,8 @@ class ExportResult:
     asserted: int = 0
     inferred: int = 0
     graphs: list[str] = field(default_factory=list)
+    #: the inconsistencies the OWL RL closure found (``with_inferences``), one line each
+    warnings: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -135,13 +152,24 @@ def sort_key(triple: Triple) -> tuple[str, str, str]:
     return (_term_key(triple[0]), _term_key(triple[1]), _term_key(triple[2]))
 
 
+def graph_term(gname: str) -> ox.NamedNode | ox.BlankNode:
+    """The Oxigraph term of a graph name: an IRI, or ``_:label`` for a blank node."""
+    return ox.BlankNode(gname[2:]) if gname.startswith("_:") else ox.NamedNode(gname)
+
+
 def layer_of(graph: str) -> str:
+    """The layer of a named graph: ``graph/<layer>/...``; a graph named in a user's TriG or
+    N-Quads file (outside ``graph/``) is data."""
+    if not graph.startswith(GRAPH_BASE):
+        return "data"
     return graph.removeprefix(GRAPH_BASE).split("/")[0]
 
 
 def asserted_graphs(kg: KnowledgeGraph, layers: Sequence[str] = LAYERS) -> dict[str, list[Triple]]:
     """The store's named graphs of the given layers, as lists of rdflib triples (unsorted,
-    blank nodes as the store labelled them)."""
+    blank nodes as the store labelled them), with every literal as it was written: where
+    the store holds a literal changed (``1.0`` as ``1``; :mod:`clustergraph.lexical`), the
+    graph's record of the originals gives back the quads as written."""
     out: dict[str, list[Triple]] = {}
     # One rdflib term per distinct Oxigraph term: a term recurs in many triples, and building
     # (and validating) a URIRef costs ten times a look-up here, where Oxigraph terms hash in
@@ -154,69 +182,39 @@ def asserted_graphs(kg: KnowledgeGraph, layers: Sequence[str] = LAYERS) -> dict[
             r = terms[t] = rdflib_term(t)
         return r
 
-    for gname in kg.graphs():
+    originals = getattr(kg, "originals", None)
+    restore = originals.restore if originals else None
+    literal = ox.Literal
+    # graphs named by IRIs, then those a user's TriG or N-Quads names by a blank node
+    # ("_:id", relabelled from content by canonicalize)
+    names = kg.graphs() + sorted(f"_:{g.value}" for g in kg.store.named_graphs()
+                                 if isinstance(g, ox.BlankNode))
+    for gname in names:
         if layer_of(gname) not in layers:
             continue
-        out[gname] = [
-            (term(q.subject), term(q.predicate), term(q.object))
-            for q in kg.store.quads_for_pattern(None, None, None, ox.NamedNode(gname))
-        ]
+        quads = kg.store.quads_for_pattern(None, None, None, graph_term(gname))
+        if restore is None:
+            out[gname] = [(term(q.subject), term(q.predicate), term(q.object)) for q in quads]
+            continue
+        triples = out[gname] = []
+        add = triples.append
+        for q in quads:
+            if type(q.object) is literal:
+                written = restore(q)
+                if written is not None:
+                    triples.extend((term(w.subject), term(w.predicate), term(w.object))
+                                   for w in written)
+                    continue
+            add((term(q.subject), term(q.predicate), term(q.object)))
     return out
 
 
-def _canonical_bnode_labels(triples: list[Triple]) -> dict[Any, str]:
-    """Content-derived labels for the blank nodes of one graph (rdflib's canonical labelling,
-    the algorithm behind :func:`rdflib.compare.to_canonical_graph`)."""
-    import rdflib
-    from rdflib.compare import _TripleCanonicalizer
-
-    labels: dict[Any, str] = {}
-
-    class _Recorder(_TripleCanonicalizer):
-        def _canonicalize_bnodes(self, triple, bnode_labels):  # type: ignore[no-untyped-def]
-            labels.update(bnode_labels)
-            return super()._canonicalize_bnodes(triple, bnode_labels)
-
-    g = rdflib.Graph(store="SimpleMemory", bind_namespaces="none")
-    bnode = rdflib.BNode
-    for t in triples:
-        if type(t[0]) is bnode or type(t[2]) is bnode:
-            g.add(t)
-    if len(g):
-        for _ in _Recorder(g).canonical_triples():
-            pass
-    return labels
-
-
-def canonicalize(graphs: dict[str, list[Triple]]) -> tuple[dict[str, list[Triple]], dict]:
-    """Relabel blank nodes from their content, salted with the graph name (so that equal
-    structures in two graphs stay two nodes), and sort each graph's triples.
-
-    Returns the new graphs and the old-to-new blank-node map."""
-    import rdflib
-
-    mapping: dict[Any, Any] = {}
-    out: dict[str, list[Triple]] = {}
-    for gname in sorted(graphs):
-        triples = graphs[gname]
-        labels = _canonical_bnode_labels(triples)
-        seen: dict[str, Any] = {}
-        for node, label in labels.items():
-            digest = hashlib.sha256(f"{gname} {label}".encode()).hexdigest()
-            short = "b" + digest[:16]
-            new = short if short not in seen else "b" + digest
-            seen[new] = node
-            mapping[node] = rdflib.BNode(new)
-
-        if labels:
-            def relabel(term: Any, bnode: type = rdflib.BNode) -> Any:
-                return mapping.get(term, term) if type(term) is bnode else term
-
-            unique = {(relabel(s), p, relabel(o)) for s, p, o in triples}
-        else:  # no blank nodes: nothing to relabel
-            unique = set(triples)
-        out[gname] = sorted(unique, key=sort_key)
-    return out, mapping
+def canonicalize(graphs: dict[str, list[Triple]]) -> dict[str, list[Triple]]:
+    """Relabel blank nodes from their content, over all graphs together
+    (:func:`clustergraph.canonical.canonical_labels`: a blank node in two graphs stays one,
+    equal structures in two graphs stay two), and sort each graph's triples, once each."""
+    return {gname: sorted(set(triples), key=sort_key)
+            for gname, triples in canonical_labels(graphs).items()}
 
 
 def union(graphs: dict[str, list[Triple]]) -> list[Triple]:
@@ -235,9 +233,19 @@ def union(graphs: dict[str, list[Triple]]) -> list[Triple]:
 # ---------------------------------------------------------------------------------------------
 
 
-def inferred_triples(asserted: Iterable[Triple]) -> list[Triple]:
+#: owlrl's namespace for the inconsistencies it finds: it adds each as a fresh blank node
+#: ``[] a err:ErrorMessage ; err:error "message"`` to the closure.
+OWLRL_ERRORS = "http://www.daml.org/2002/03/agents/agent-ont#"
+
+
+def inferred_triples(asserted: Iterable[Triple], errors: list[str] | None = None) -> list[Triple]:
     """The OWL RL closure (owlrl) of the asserted triples, minus the asserted triples and
-    the reflexive ``owl:sameAs`` statements the closure makes about every term."""
+    the reflexive ``owl:sameAs`` statements the closure makes about every term.
+
+    The inconsistencies owlrl finds (disjoint classes sharing a member, a literal that does
+    not match its datatype) are not inferences: owlrl writes them as error nodes with fresh,
+    random blank-node labels, which would make the export differ from run to run. They are
+    left out, and their messages (sorted) are appended to ``errors`` when it is given."""
     import owlrl
     import rdflib
 
@@ -245,17 +253,40 @@ def inferred_triples(asserted: Iterable[Triple]) -> list[Triple]:
     g = rdflib.Graph(bind_namespaces="none")
     for t in base:
         g.add(t)
-    owlrl.DeductiveClosure(
-        owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
-    ).expand(g)
+    with _quiet_rdflib():
+        owlrl.DeductiveClosure(
+            owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
+        ).expand(g)
     same_as = rdflib.URIRef("http://www.w3.org/2002/07/owl#sameAs")
+    rdf_type = rdflib.URIRef(RDF_TYPE)
+    error_nodes = set(g.subjects(rdf_type, rdflib.URIRef(OWLRL_ERRORS + "ErrorMessage")))
+    if errors is not None:
+        errors.extend(sorted({str(m) for node in error_nodes
+                              for m in g.objects(node, rdflib.URIRef(OWLRL_ERRORS + "error"))}))
     new = {
         t for t in g
         if t not in base and not isinstance(t[0], rdflib.Literal)
+        and t[0] not in error_nodes
         # x owl:sameAs x holds for every term and says nothing: left out
         and not (t[1] == same_as and t[0] == t[2])
     }
     return sorted(new, key=sort_key)
+
+
+@contextlib.contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    """Silence rdflib's logged tracebacks for ill-typed literals ("Failed to convert Literal
+    lexical form to value"): such a literal is exported as written, and owlrl reports it as
+    an inconsistency, in one line."""
+    import logging
+
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,7 +408,8 @@ def _serialize_turtle(graphs: dict[str, list[Triple]]) -> bytes:
 def _serialize_trig(graphs: dict[str, list[Triple]]) -> bytes:
     writer = _TurtleWriter()
     # not indented: a graph's statements are written as in Turtle
-    blocks = [f"<{gname}> {{\n{writer.body(graphs[gname])}}}\n"
+    blocks = [f"{gname if gname.startswith('_:') else f'<{gname}>'} {{\n"
+              f"{writer.body(graphs[gname])}}}\n"
               for gname in sorted(graphs) if graphs[gname]]
     return (writer.prefix_lines() + "\n" + "\n".join(blocks)).encode("utf-8")
 
@@ -385,7 +417,7 @@ def _serialize_trig(graphs: dict[str, list[Triple]]) -> bytes:
 def _serialize_lines(graphs: dict[str, list[Triple]], quads: bool) -> bytes:
     if quads:
         items = [
-            ox.Quad(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), ox.NamedNode(g))
+            ox.Quad(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), graph_term(g))
             for g in sorted(graphs) for s, p, o in graphs[g]
         ]
         fmt = ox.RdfFormat.N_QUADS
@@ -399,7 +431,26 @@ def _serialize_lines(graphs: dict[str, list[Triple]], quads: bool) -> bytes:
 
 
 def _serialize_xml(graphs: dict[str, list[Triple]]) -> bytes:
-    return _rdflib_graph(union(graphs)).serialize(format="xml", encoding="utf-8")
+    """RDF/XML (rdflib's writer). RDF/XML writes a predicate as an XML name, so it cannot
+    hold a predicate IRI that ends without one (``http://example/`` , ``…/p::2``): that is
+    refused as an output error naming the predicate, never written wrong."""
+    triples = union(graphs)
+    for p in sorted({t[1] for t in triples}):
+        if not _XML_LOCAL.search(str(p)):
+            raise OutputError(
+                f"RDF/XML cannot write the predicate <{p}> (it does not end in an XML name); "
+                "use another format (turtle, nt, trig, nquads, jsonld)"
+            )
+    try:
+        return _rdflib_graph(triples).serialize(format="xml", encoding="utf-8")
+    except ValueError as exc:  # what rdflib cannot write as an XML name (belt and braces)
+        raise OutputError(f"RDF/XML cannot write this graph: {exc}; use another format "
+                          "(turtle, nt, trig, nquads, jsonld)") from None
+
+
+#: The end of an IRI that RDF/XML can write as the local part of an element name (rdflib
+#: splits a predicate at the start of its longest trailing NCName).
+_XML_LOCAL = re.compile(r"[A-Za-z_\u00C0-\uFFFF][A-Za-z0-9_.\-\u00B7\u00C0-\uFFFF]*$")
 
 
 @cache
@@ -522,19 +573,19 @@ def build(
     layers: Sequence[str] = LAYERS,
     with_inferences: bool = False,
     catalog_only: bool = False,
+    errors: list[str] | None = None,
 ) -> tuple[dict[str, list[Triple]], list[Triple]]:
     """The graphs of an export (asserted, with the DCAT-AP record in ``graph/catalog``) and,
-    if asked, the inferred triples; all sorted, blank nodes canonically labelled."""
-    from .dcat import record
-
+    if asked, the inferred triples; all sorted, blank nodes canonically labelled. The OWL RL
+    inconsistencies found go to ``errors`` (see :func:`inferred_triples`)."""
     unknown = [layer for layer in layers if layer not in LAYERS]
     if unknown:
         raise UsageError(f"unknown layer {unknown[0]!r} (choose from {', '.join(LAYERS)})")
     raw = asserted_graphs(kg, layers)
-    data, _mapping = canonicalize(raw)
-    catalog = sorted(set(record(data)), key=sort_key)
+    data = canonicalize(raw)
+    catalog = sorted(set(record(data, FORMATS.values())), key=sort_key)
     graphs = {CATALOG_GRAPH: catalog} if catalog_only else {**data, CATALOG_GRAPH: catalog}
-    inferred = inferred_triples(union(graphs)) if with_inferences else []
+    inferred = inferred_triples(union(graphs), errors) if with_inferences else []
     return graphs, inferred
 
 
@@ -577,8 +628,11 @@ def _export(
     catalog_only: bool,
 ) -> ExportResult:
     format = fmt.name
-    graphs, inferred = build(kg, layers, with_inferences, catalog_only)
+    errors: list[str] = []
+    with _quiet_rdflib():
+        graphs, inferred = build(kg, layers, with_inferences, catalog_only, errors)
     result = ExportResult(
+        warnings=errors,
         asserted=sum(len(t) for t in graphs.values()) if fmt.quads
         else len(set().union(*graphs.values())),
         inferred=len(inferred),

@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from . import rdfin
 from .errors import InputError
+from .lexical import LITERALS_FILE, Originals, load_triples
 from .resources import LAYERS, Source, bundled_sources, layer_graph
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -89,6 +90,8 @@ class KnowledgeGraph:
 
     store: ox.Store
     sources: list[Source] = field(default_factory=list)
+    #: the literals as written where the store holds them changed (see clustergraph.lexical)
+    originals: Originals | None = None
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -166,7 +169,8 @@ def to_oxigraph_term(term):  # noqa: ANN001, ANN201
     return ox.Literal(str(term))
 
 
-def load_file(store: ox.Store, path: Path, graph: str) -> None:
+def load_file(store: ox.Store, path: Path, graph: str,
+              originals: Originals | None = None) -> None:
     """Load one RDF file into the named graph ``graph`` of ``store``, refusing what
     :func:`parse_file` refuses with the same messages.
 
@@ -176,13 +180,17 @@ def load_file(store: ox.Store, path: Path, graph: str) -> None:
     raw, rfmt = rdfin.read_rdf(path)
     fmt = rfmt.oxigraph
     if fmt.supports_datasets:
-        store.extend(parse_file(path, graph))
+        quads = parse_file(path, graph)
+        store.extend(originals.watch(quads) if originals is not None else quads)
         return
     base = rdfin.base_iri(path)
     try:
         if next(iter(ox.parse(raw, format=fmt, base_iri=base)), None) is None:
             raise InputError(f"{rdfin.display(path)}: the file contains no triples")
-        store.load(raw, format=fmt, base_iri=base, to_graph=ox.NamedNode(graph))
+        if originals is not None:  # literals kept as written (clustergraph.lexical)
+            load_triples(store, raw, fmt, base, graph, originals)
+        else:
+            store.load(raw, format=fmt, base_iri=base, to_graph=ox.NamedNode(graph))
     except SyntaxError as exc:
         raise parse_error(path, exc, raw, rfmt) from None
     except MemoryError as exc:
@@ -192,9 +200,10 @@ def load_file(store: ox.Store, path: Path, graph: str) -> None:
 def load_sources(sources: Sequence[Source], store: ox.Store | None = None) -> KnowledgeGraph:
     """Parse every source into its named graph of one (new, in-memory) store."""
     store = store if store is not None else ox.Store()
+    originals = Originals()
     for src in sources:
-        load_file(store, src.path, src.graph)
-    return KnowledgeGraph(store=store, sources=list(sources))
+        load_file(store, src.path, src.graph, originals)
+    return KnowledgeGraph(store=store, sources=list(sources), originals=originals.finish())
 
 
 def user_sources(paths: Iterable[str | Path]) -> list[Source]:
@@ -463,7 +472,8 @@ def build_store(
         raise OutputError(f"{target}: cannot create the store ({exc.strerror or exc})") from None
     try:
         store = ox.Store(str(tmp / STORE_DB))
-        streams: list[Iterable[ox.Quad]] = [_file_quads(src) for src in sources]
+        originals = Originals()  # literals kept as written (clustergraph.lexical)
+        streams: list[Iterable[ox.Quad]] = [originals.watch(_file_quads(src)) for src in sources]
         graphs = sorted({src.graph for src in sources})
         if "queries" in wanted:
             from .catalog import catalog_quads
@@ -484,6 +494,7 @@ def build_store(
         store.optimize()
         store.flush()
         del store  # closes the database before it is moved
+        originals.finish().write(tmp / LITERALS_FILE)
         meta = {
             "format": STORE_FORMAT,
             "format_version": STORE_FORMAT_VERSION,
@@ -545,7 +556,8 @@ def open_store(directory: str | Path) -> KnowledgeGraph:
     except OSError as exc:
         raise InputError(f"{d}: the store's database cannot be opened ({exc})") from None
     sources = [Source(Path(f["path"]), f["layer"], f["graph"]) for f in meta.get("files", [])]
-    return KnowledgeGraph(store=store, sources=sources)
+    return KnowledgeGraph(store=store, sources=sources,
+                          originals=Originals.read(d / LITERALS_FILE))
 
 
 def stale_files(directory: str | Path) -> list[str]:
