@@ -31,6 +31,7 @@ are pooled and used for local evaluation only.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import ctypes
 import errno
 import functools
@@ -204,7 +205,10 @@ def run_sealed(work: Callable[[], T]) -> T:
         worker = _Sealed()
     box: list[tuple[bool, Any]] = []
     done = threading.Event()
-    worker.jobs.put((work, box, done))
+    # the caller's context variables go with the work (as asyncio.to_thread does): the
+    # command's --input-format for standard input, for example (clustergraph.rdfin)
+    context = contextvars.copy_context()
+    worker.jobs.put((lambda: context.run(work), box, done))
     done.wait()  # Ctrl-C interrupts this wait; the worker then finishes on its own
     with _pool_lock:
         _pool.append(worker)
