@@ -391,3 +391,147 @@ def test_belgian_nuts1_regions(vocab: KnowledgeGraph) -> None:
         } ORDER BY ?code""",
     )
     assert rows == [("BE1", "BE", 1), ("BE2", "BE", 1), ("BE3", "BE", 1)]
+
+
+# --------------------------------------------------------------------------- agreed IRIs
+
+#: The concepts agreed with the model (issue 12): scheme -> slugs. Data and shapes use them.
+AGREED = {
+    "authority-role": [
+        "drafting-and-implementation", "funding", "oversight",
+        "drafting", "implementation", "designation", "selection", "advisory",
+    ],
+    "instrument-type": ["designation-label"],
+    "evaluation-availability": ["in-itinere", "ex-ante", "ex-post"],
+    "eu-priority": ["smart-specialisation"],
+    "consortium-role": ["coordinator", "partner"],
+    "source-type": ["eccp", "official-national", "eu-official", "secondary"],
+    "policy-part-type": ["sub-programme", "action"],
+}
+NEW_SCHEMES = ("consortium-role", "source-type", "policy-part-type")
+
+
+def test_the_agreed_concepts_exist_in_their_schemes(vocab: KnowledgeGraph) -> None:
+    rows = select(
+        vocab,
+        f"""
+        SELECT ?c ?s WHERE {{
+          GRAPH <{VOCABULARIES}> {{ ?c a skos:Concept ; skos:inScheme ?s ;
+                                      skos:notation ?n ; skos:prefLabel ?l ;
+                                      skos:definition ?d ; dct:source ?src }}
+        }}""",
+    )
+    found = {(c, s) for c, s in rows}
+    expected = {
+        (f"https://w3id.org/clustergraph/vocab/{scheme}/{slug}",
+         f"https://w3id.org/clustergraph/vocab/{scheme}")
+        for scheme, slugs in AGREED.items()
+        for slug in slugs
+        if (scheme, slug) not in {  # Belgium's concepts, sourced by the scheme-wide test
+            ("authority-role", "drafting-and-implementation"), ("authority-role", "funding"),
+            ("authority-role", "oversight"), ("evaluation-availability", "in-itinere"),
+            ("evaluation-availability", "ex-ante"),
+        }
+    }
+    assert expected - found == set()
+
+
+def test_the_agreed_concepts_are_all_the_new_schemes_hold(vocab: KnowledgeGraph) -> None:
+    rows = select(
+        vocab,
+        """
+        SELECT ?s ?c WHERE { ?c a skos:Concept ; skos:inScheme ?s
+          FILTER(STRSTARTS(STR(?s), STR(cgv:))) } ORDER BY ?s ?c""",
+    )
+    by_scheme: dict[str, list[str]] = {}
+    for s, c in rows:
+        by_scheme.setdefault(s.rsplit("/", 1)[-1], []).append(c.rsplit("/", 1)[-1])
+    for scheme in NEW_SCHEMES:
+        assert by_scheme[scheme] == sorted(AGREED[scheme]), scheme
+    for scheme, slugs in AGREED.items():
+        assert set(slugs) <= set(by_scheme[scheme]), scheme
+
+
+def test_the_new_concepts_notations(vocab: KnowledgeGraph) -> None:
+    rows = select(
+        vocab,
+        """
+        SELECT ?c ?n WHERE { ?c skos:notation ?n
+          VALUES ?c { cgv:authority-role\\/drafting cgv:authority-role\\/implementation
+                      cgv:authority-role\\/designation cgv:authority-role\\/selection
+                      cgv:authority-role\\/advisory cgv:instrument-type\\/designation-label
+                      cgv:evaluation-availability\\/ex-post
+                      cgv:eu-priority\\/smart-specialisation } } ORDER BY ?n""",
+    )
+    assert [(c.rsplit("/", 1)[-1], n) for c, n in rows] == [
+        ("advisory", "ADV"), ("designation", "DES"), ("drafting", "DRA"),
+        ("ex-post", "EXP"), ("implementation", "IMP"), ("designation-label", "LAB"),
+        ("smart-specialisation", "S3"), ("selection", "SEL"),
+    ]
+
+
+# --------------------------------------------------------------------------- currencies
+
+CURRENCY = "http://publications.europa.eu/resource/authority/currency"
+CURRENCY_LABELS = {
+    # the EU authority table's labels (six found)
+    "DKK": "Danish krone", "EUR": "Euro", "GBP": "Pound sterling", "ISK": "Iceland króna",
+    "NOK": "Norwegian krone", "SEK": "Swedish krona",
+    # ISO 4217 List One names
+    "ALL": "Lek", "AMD": "Armenian Dram", "BAM": "Convertible Mark", "BGN": "Bulgarian Lev",
+    "CHF": "Swiss Franc", "CZK": "Czech Koruna", "GEL": "Lari", "HRK": "Kuna",
+    "HUF": "Forint", "ILS": "New Israeli Sheqel", "MDL": "Moldovan Leu", "MKD": "Denar",
+    "PLN": "Zloty", "RON": "Romanian Leu", "RSD": "Serbian Dinar", "TND": "Tunisian Dinar",
+    "TRY": "Turkish Lira", "UAH": "Hryvnia",
+}
+
+
+def test_the_currency_table(vocab: KnowledgeGraph) -> None:
+    rows = select(
+        vocab,
+        f"""
+        SELECT ?c ?code ?label ?src WHERE {{
+          GRAPH <{REFERENCE}> {{
+            ?c a skos:Concept ; skos:inScheme <{CURRENCY}> ; skos:notation ?code ;
+               skos:prefLabel ?label ; dct:source ?src FILTER(LANG(?label) = "en")
+          }}
+        }} ORDER BY ?code""",
+    )
+    assert {code: label for _, code, label, _ in rows} == CURRENCY_LABELS
+    assert len(rows) == 24
+    assert all(c == f"{CURRENCY}/{code}" for c, code, _, _ in rows)
+    eu_labelled = {code for _, code, _, src in rows if src == CURRENCY}
+    assert eu_labelled == {"DKK", "EUR", "GBP", "ISK", "NOK", "SEK"}
+
+
+def test_every_country_with_a_currency_in_the_iso_list_has_one(vocab: KnowledgeGraph) -> None:
+    """Each currency names the countries it is listed for; together they cover every
+    country of countries.ttl but Kosovo, which the ISO list copy does not hold."""
+    rows = select(
+        vocab,
+        f"""
+        SELECT ?comment WHERE {{ ?c skos:inScheme <{CURRENCY}> ; rdfs:comment ?comment }}""",
+    )
+    listed = {
+        name.strip()
+        for (comment,) in rows
+        for name in comment.split("): ", 1)[1].rstrip(".").split(", ")
+    }
+    countries = {
+        label
+        for (label,) in select(
+            vocab,
+            """SELECT ?l WHERE { ?c a cg:Country ; skos:prefLabel ?l FILTER(LANG(?l) = "en") }""",
+        )
+    }
+    assert countries - listed == {"Kosovo"}
+    assert listed - countries == set()
+
+
+def test_the_shipped_euro_unit_matches_the_currency_table(vocab: KnowledgeGraph) -> None:
+    rows = select(
+        vocab,
+        f"""SELECT ?label WHERE {{ cgv:unit\\/eur skos:closeMatch ?c .
+                                   ?c skos:inScheme <{CURRENCY}> ; skos:prefLabel ?label }}""",
+    )
+    assert rows == [("Euro",)]
