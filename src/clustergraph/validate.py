@@ -484,13 +484,17 @@ def _described_in_terms(kg: KnowledgeGraph, graphs: Iterable[str],
         return []
     reference = {ox.NamedNode(p) for p in _REFERENCE_PREDICATES}
     found: dict[Any, set[Any]] = {}
-    if subjects is None:
-        values = " ".join(f"<{g.value}>" for g in sorted(data, key=lambda n: n.value))
-        rows = kg.store.query(
-            f"SELECT DISTINCT ?s ?g WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o "
-            f"FILTER (?p NOT IN (<{RDFS}seeAlso>, <{OWL}sameAs>)) }} }}")
-        for row in rows:
-            found.setdefault(row["s"], set()).add(row["g"])
+    if subjects is None:  # the IRIs each folder describes (blank nodes stay in their file)
+        first: dict[Any, Any] = {}
+        for g in sorted(data, key=lambda n: n.value):
+            for row in kg.store.query(
+                    f"SELECT DISTINCT ?s WHERE {{ GRAPH <{g.value}> {{ ?s ?p ?o FILTER (isIRI(?s) "
+                    f"&& ?p NOT IN (<{RDFS}seeAlso>, <{OWL}sameAs>)) }} }}"):
+                node = row[0]
+                if node not in first:
+                    first[node] = g
+                elif first[node] != g:
+                    found.setdefault(node, {first[node]}).add(g)
     else:
         for node in subjects:
             for q in kg.store.quads_for_pattern(node, None, None, None):
