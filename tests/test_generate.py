@@ -22,6 +22,7 @@ REFERENCE_NS = (
     "http://data.europa.eu/nuts/code/",
     "http://data.europa.eu/ux2/nace2/",
     "http://publications.europa.eu/resource/authority/frequency/",
+    "http://publications.europa.eu/resource/authority/currency/",
 )
 #: Standard vocabularies the shipped data already uses (data/be/), plus DCMI types for the
 #: synthetic record's dct:type.
@@ -36,6 +37,7 @@ STANDARD_NS = (
     "http://www.w3.org/ns/org#",
     "http://data.europa.eu/m8g/",
     "http://purl.org/dc/dcmitype/",
+    "https://schema.org/",  # the address of a web page cited as a source
 )
 
 
@@ -171,6 +173,10 @@ def test_every_factual_node_is_derived_from_its_factsheet(small: Path) -> None:
              and "/factsheet/" not in q.subject.value  # the source itself
              and "/dataset/" not in q.subject.value  # the synthetic record
              and not q.subject.value.endswith("/document/eccp-country-factsheets")}
+    pages = {q.subject.value for q in quads if q.predicate.value == RDF_TYPE
+             and q.object.value == CG + "WebPage"}  # sources themselves
+    assert len(pages) == 1  # the second country's sub-programme page
+    typed -= pages
     assert len(typed) > 3 * 3 * 6
     assert typed - derived == set()
 
@@ -192,7 +198,7 @@ def test_marked_as_synthetic(small: Path) -> None:
     assert "--seed 11" in rows[0]["command"].value
     factsheets = subjects_of(rdf_files(small), RDF_TYPE, CG + "Factsheet")
     commented = subjects_of(rdf_files(small), "http://www.w3.org/2000/01/rdf-schema#comment")
-    assert len(factsheets) == 3 and factsheets <= commented
+    assert len(factsheets) == 4 and factsheets <= commented  # the second country: 2 editions
 
 
 def test_generated_landscape_loads_with_info(runner: CliRunner, small: Path) -> None:
@@ -210,7 +216,7 @@ def test_generate_command_prints_the_count(runner: CliRunner, tmp_path: Path) ->
                                   "--members", "3", "--seed", "4", "--output", str(out)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith(
-        f"clustergraph: wrote {expected_triples(2, 2, 3)} triples in 22 files to {out} in ")
+        f"clustergraph: wrote {expected_triples(2, 2, 3)} triples in 23 files to {out} in ")
     again = runner.invoke(main, ["generate", "--countries", "1", "--cluster-orgs", "1",
                                  "--members", "1", "--output", str(out)])
     assert again.exit_code == 0  # a previous synthetic landscape is replaced
@@ -244,3 +250,82 @@ def test_small_landscape_has_no_violations(tmp_path: Path) -> None:
     result = validate(rdf_files(tmp_path))
     assert [str(r) for r in result.violations] == []
     assert [str(r) for r in result.warnings] == []
+
+
+# --------------------------------------------------------------------------- issue 12 patterns
+
+
+@pytest.fixture(scope="module")
+def patterned(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("gen") / "patterns"
+    generate(d, countries=3, cluster_orgs=1, members=1, seed=5)
+    return d
+
+
+def test_every_pattern_of_the_model_is_generated(patterned: Path) -> None:
+    store = ox.Store()
+    for f in rdf_files(patterned):
+        store.load(path=f)
+
+    def count(where: str) -> int:
+        q = ("PREFIX cg: <https://w3id.org/clustergraph/ontology#> "
+             "PREFIX org: <http://www.w3.org/ns/org#> "
+             f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+        return int(next(iter(store.query(q)))["n"].value)
+
+    assert count("?s cg:isPartOf ?p ; cg:partType ?t") == 1  # every second country
+    assert count("?p cg:hasPhase ?ph . ?ph cg:ordinal ?o") == 6
+    assert count("?o cg:phase ?ph ; cg:value ?v") == 6 + 1  # + the later edition's figure
+    assert count("?l a cg:SupportLevel ; cg:hasBudget/cg:currency ?c") == 6
+    assert count("?m a org:Membership ; org:role ?r") == 9
+    assert count("?c a cg:Consortium ; cg:partnerCountry ?x") == 6
+    assert count("?d a cg:WebPage") == 1
+    assert count("?f a cg:Factsheet ; cg:previousEdition ?e") == 1
+    # national currencies, and a country outside the EU
+    currencies = {r["c"].value.rsplit("/", 1)[1] for r in store.query(
+        "SELECT DISTINCT ?c WHERE { ?b <https://w3id.org/clustergraph/ontology#currency> ?c }")}
+    assert currencies == {"EUR", "ALL"}  # Austria, Belgium; Albania, the first non-member
+    assert count("?a cg:amount ?x FILTER NOT EXISTS { ?a cg:currency ?c }") == 0
+
+
+def test_patterned_landscape_country_equals_whole_store(patterned: Path) -> None:
+    """Validated whole, the landscape has no violation; each folder's --country answer is
+    exactly the whole-store answer about that folder's nodes. Not vacuous: one folder
+    describes a shared Eurocluster again and gives an amount without a currency."""
+    from dataclasses import asdict
+
+    from clustergraph.resources import layer_graph
+    from clustergraph.store import load
+    from clustergraph.validate import compact, validate
+
+    clean = validate(rdf_files(patterned))
+    assert (clean.violations, clean.warnings) == ([], [])
+    extra = patterned.parent / "extra" / "synth-al"
+    extra.mkdir(parents=True)
+    (extra / "extra.ttl").write_text(
+        "@prefix cg: <https://w3id.org/clustergraph/ontology#> .\n"
+        "<https://w3id.org/clustergraph/id/eurocluster/synth-01> "
+        "<http://www.w3.org/2000/01/rdf-schema#comment> \"described twice\" .\n"
+        "<https://w3id.org/clustergraph/id/policy/synth-al-cluster-policy-1-budget-x> "
+        "a cg:Budget ; cg:budgetType "
+        "<https://w3id.org/clustergraph/vocab/budget-type/annual> ; cg:amount 5.0 ; "
+        "<http://www.w3.org/ns/prov#wasDerivedFrom> "
+        "<https://w3id.org/clustergraph/id/factsheet/synth-al-2023/table-3> .\n",
+        encoding="utf-8")
+    kg = load(extra_files=[*rdf_files(patterned), extra / "extra.ttl"])
+    whole = validate(kg)
+    assert sorted((r.source_shape, r.focus_node) for r in whole.violations) == [
+        ("cgsh:AmountCurrencyShape", "cgid:policy/synth-al-cluster-policy-1-budget-x"),
+        ("cgsh:DescribedOnceShape", "cgid:eurocluster/synth-01"),
+    ]
+    sizes = {}
+    for folder in ("synth-at", "synth-be", "synth-al", "synth-eu"):
+        graph = ox.NamedNode(layer_graph("data", folder))
+        own = {compact(q.subject.value) if isinstance(q.subject, ox.NamedNode)
+               else f"_:{q.subject.value}"
+               for q in kg.store.quads_for_pattern(None, None, None, graph)}
+        expected = [asdict(r) for r in whole.results if r.focus_node in own]
+        got = [asdict(r) for r in validate(kg, country=folder).results]
+        assert got == expected, folder
+        sizes[folder] = len(got)
+    assert sizes == {"synth-at": 0, "synth-be": 0, "synth-al": 2, "synth-eu": 1}

@@ -21,9 +21,21 @@ Layout of the output directory::
                                      periods, Euroclusters, the agglomeration method)
     DIR/synth-<cc>/*.ttl             one folder per synthetic country, one file per part
                                      of the factsheet, as data/be/, plus organisations.ttl
-                                     (cluster organisations and their members)
+                                     (cluster organisations and their members) and, for
+                                     every second country, edition-2024.ttl (a later
+                                     edition of its factsheet with a revised figure)
 
-Countries are the reference countries that have a NUTS level-0 code, in code order; past
+Every country has the patterns of the 0.2.0 model (issue 12): policy 1 has two support levels
+with a budget and a count each and, in every second country (as the later edition), a
+sub-programme (cg:isPartOf, cg:partType) cited from a web page (cg:WebPage, not the
+factsheet) that states nothing else (cg:notStated); policy 2
+runs in two phases with their periods (the second to the day) and figures; budgets are in the
+country's national currency (cg:currency, EU currency authority IRIs); an ESCP consortium has
+memberships with roles (org:Membership, org:role), partner countries, a budget in euros and
+dates to the day, and cluster 1 is a partner of one Eurocluster of the shared layer.
+
+Countries are the reference countries that have a NUTS level-0 code, EU member states in
+code order with the first non-member third (so that a small landscape has one); past
 the last one the list starts again with a numbered slug (``synth-de-2``). Every count of
 triples is fixed by the parameters (random draws choose values, never how many): see
 :func:`expected_triples`. Output is deterministic for a seed (byte-identical files) and
@@ -66,13 +78,20 @@ SIZES: dict[str, dict[str, int]] = {
 FORMATS = ("ttl", "nq")
 EDITION = "2023"
 DATA_DATE = "2023-12-21"
+#: Every second country (index 1, 3, ...) also has this later edition of its factsheet.
+NEXT_EDITION = "2024"
+NEXT_DATA_DATE = "2024-12-20"
+RETRIEVED = "2026-11-30"  # the retrieval day of the synthetic web pages
 
 # Triples per entity kind: fixed, so that a landscape's size is known before it is written.
 TRIPLES_EU = 64  # synth-eu/: method, rules, programmes, periods, source organisations
 TRIPLES_PER_EUROCLUSTER = 5
 EUROCLUSTERS = 20
 TRIPLES_META = 16  # synthetic-dataset.ttl
-TRIPLES_PER_COUNTRY = 1110  # every factsheet part, without the cluster organisations
+TRIPLES_PER_COUNTRY = 1230  # every factsheet part, without the cluster organisations
+#: Every second country: a later edition (its factsheet, its section 3 and one figure: 25) and
+#: a sub-programme cited from a web page (26).
+TRIPLES_EVERY_SECOND = 51
 TRIPLES_PER_CLUSTER_ORG = 10  # without its members
 TRIPLES_PER_MEMBER = 7  # the member (6) and the org:hasMember link (1)
 
@@ -88,6 +107,7 @@ def expected_triples(countries: int, cluster_orgs: int, members: int) -> int:
             TRIPLES_PER_COUNTRY
             + cluster_orgs * (TRIPLES_PER_CLUSTER_ORG + members * TRIPLES_PER_MEMBER)
         )
+        + (countries // 2) * TRIPLES_EVERY_SECOND
     )
 
 
@@ -112,6 +132,16 @@ NUTS = "http://data.europa.eu/nuts/code/"
 NACE = "http://data.europa.eu/ux2/nace2/"
 FREQ = "http://publications.europa.eu/resource/authority/frequency/"
 DCMITYPE = "http://purl.org/dc/dcmitype/"
+CURRENCY = "http://publications.europa.eu/resource/authority/currency/"
+SCHEMA = "https://schema.org/"
+
+#: The national currency of each reference country (ISO 4217), by EU country code; the
+#: others use the euro. Synthetic budgets are stated in it.
+NATIONAL_CURRENCY = {
+    "BG": "BGN", "CZ": "CZK", "DK": "DKK", "HU": "HUF", "PL": "PLN", "RO": "RON", "SE": "SEK",
+    "AL": "ALL", "CH": "CHF", "IS": "ISK", "LI": "CHF", "MK": "MKD", "NO": "NOK", "RS": "RSD",
+    "TR": "TRY", "UK": "GBP",
+}
 
 _SCHEMES = (
     "agglomeration-criterion", "agglomeration-type", "authority-role", "beneficiary-type",
@@ -120,7 +150,7 @@ _SCHEMES = (
     "indicator", "industrial-ecosystem", "instrument-type", "measure", "member-type",
     "objective", "organisation-type", "partnership-type", "period-type", "policy-focus",
     "policy-type", "qualifier", "semester-policy-area", "state-of-play-criterion",
-    "state-of-play-level", "unit",
+    "state-of-play-level", "unit", "consortium-role", "source-type", "policy-part-type",
 )
 
 #: Turtle prefixes: standard namespaces, one per vocabulary scheme (named as the scheme), one
@@ -128,7 +158,7 @@ _SCHEMES = (
 PREFIXES: dict[str, str] = {
     "cg": CG, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "skos": SKOS, "dct": DCT, "dcat": DCAT,
     "prov": PROV, "org": ORG, "m8g": M8G, "owl": OWL, "country": COUNTRY, "nuts": NUTS,
-    "nace": NACE, "freq": FREQ, "dcmitype": DCMITYPE,
+    "nace": NACE, "freq": FREQ, "dcmitype": DCMITYPE, "currency": CURRENCY, "schema": SCHEMA,
     **{s: f"{VOCAB}{s}/" for s in _SCHEMES},
     # instance kinds, with the prefixes data/be/ uses
     **{
@@ -139,7 +169,8 @@ PREFIXES: dict[str, str] = {
             ("method", "method"), ("part", "participation"), ("period", "period"),
             ("ecl", "eurocluster"), ("ch", "challenge"), ("contrib", "contribution"),
             ("law", "legal-act"), ("doc", "document"), ("competence", "competence"),
-            ("dataset", "dataset"),
+            ("dataset", "dataset"), ("consortium", "consortium"),
+            ("membership", "membership"),
         )
     },
 }
@@ -285,6 +316,8 @@ class Codes:
     countries: list[tuple[str, str, str, str]]  # (EU code, country IRI, NUTS-0 IRI, label)
     nace_divisions: list[str]
     frequencies: list[str]
+    eu_members: frozenset[str] = frozenset()  # country IRIs
+    currencies: frozenset[str] = frozenset()  # currency IRIs of the reference table
 
     def of(self, scheme: str) -> list[str]:
         return self.concepts[scheme]
@@ -338,10 +371,14 @@ def codes() -> Codes:
         )
     ]
     freqs = [r[0] for r in rows(f"SELECT ?f WHERE {{ ?f <{SKOS}notation> ?n FILTER STRSTARTS(STR(?f), '{FREQ}') FILTER (?n IN ('ANNUAL', 'BIENNIAL')) }} ORDER BY ?f")]  # noqa: E501
+    eu_members = frozenset(r[0] for r in rows(
+        f"SELECT ?c WHERE {{ ?c <{CG}isEUMemberState> true }}"))
+    currencies = frozenset(r[0] for r in rows(
+        f"SELECT ?c WHERE {{ ?c <{SKOS}inScheme> <{CURRENCY.rstrip('/')}> }}"))
     missing = [s for s, cs in concepts.items() if not cs]
     if missing or not countries or not nace or not freqs:  # a broken bundle, not a user error
         raise RuntimeError(f"bundled vocabularies/reference data incomplete: {missing}")
-    return Codes(concepts, levels, countries, nace, freqs)
+    return Codes(concepts, levels, countries, nace, freqs, eu_members, currencies)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -415,10 +452,18 @@ class _Country:
     cluster_org_ecosystems: list[list[str]] = field(default_factory=list)
     member_counts: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def currency(self) -> str:
+        return CURRENCY + NATIONAL_CURRENCY.get(self.code, "EUR")
+
+    @property
+    def two_editions(self) -> bool:
+        return self.index % 2 == 1
+
 
 def _countries(n: int, code_list: Codes) -> list[_Country]:
     out = []
-    refs = code_list.countries
+    refs = _country_order(code_list)
     for k in range(n):
         code, iri, region, name = refs[k % len(refs)]
         cycle = k // len(refs)
@@ -427,6 +472,15 @@ def _countries(n: int, code_list: Codes) -> list[_Country]:
         fs_iri = f"{ID}factsheet/{slug}-{EDITION}"
         out.append(_Country(k, slug, code, iri, region, label, fs_iri + "/", fs_iri))
     return out
+
+
+def _country_order(code_list: Codes) -> list[tuple[str, str, str, str]]:
+    """The reference countries in generation order: EU member states by code, except that the
+    first non-member comes third, so that even a small landscape has a non-EU country."""
+    refs = code_list.countries
+    eu = [c for c in refs if c[1] in code_list.eu_members]
+    other = [c for c in refs if c[1] not in code_list.eu_members]
+    return eu[:2] + other[:1] + eu[2:] + other[1:]
 
 
 class _Landscape:
@@ -532,6 +586,8 @@ class _Landscape:
         c.policies = [f"{ID}policy/{c.slug}-cluster-policy-{n}" for n in (1, 2)]
         c.gov = f"{ID}org/{c.slug}-government"
         c.agency = f"{ID}org/{c.slug}-innovation-agency"
+        if c.currency not in self.k.currencies:  # a broken bundle, not a user error
+            raise RuntimeError(f"the currency table has no {c.currency}")
         eco = self.k.of("industrial-ecosystem")
         r = self.rng(c.slug, "ecosystems")
         c.cluster_org_ecosystems = [r.sample(eco, 2) for _ in range(self.cluster_orgs)]
@@ -544,6 +600,8 @@ class _Landscape:
             ("cooperation", self._cooperation), ("state-of-play", self._state_of_play),
             ("semester", self._semester),
         )
+        if c.two_editions:
+            parts += ((f"edition-{NEXT_EDITION}", self._next_edition),)
         for name, fn in parts:
             head = f"Synthetic landscape: {c.name} ({c.slug}), {name}."
             self.write(c.slug, name, c.slug, head,
@@ -774,8 +832,15 @@ class _Landscape:
                (CG + "hasFundingSource", [w.i(x) for x in funding]),
                (CG + "hasEvaluation", w.i(p + "-evaluation")),
                (CG + "alignedWith", [w.i(x) for x in r.sample(k.of("eu-priority"), 2)]),
+               *self._parts_of(w, c, p, n),
                (DERIVED, [t3, w.i(c.fs + "section-3")]),
                (QUOTE, w.s(f"The {name} supports cluster organisations.")))
+        if n == 1:
+            if c.two_editions:
+                self._sub_programme(w, c, p, name)
+            self._support_levels(w, c, r, p, name, t3)
+        else:
+            self._phases(w, c, r, p, name, t3)
         domains = [f"{p}-domain-{d}" for d in (1, 2, 3)]
         w.node(p + "-focus", (T, w.i(CG + "PolicyFocus")), (LABEL, w.s(f"Focus of {name}")),
                (CG + "focusType", w.i(k.c("policy-focus", "sectoral"))),
@@ -821,7 +886,7 @@ class _Landscape:
             amount = r.randint(1, 500) * 100_000 * (1 if btype == "annual" else 6)
             w.node(iri, (T, w.i(CG + "Budget")), (LABEL, w.s(f"{btype} budget of {name}")),
                    (CG + "budgetType", w.i(k.c("budget-type", btype))),
-                   *(((CG + "amount", w.dec(amount)), (CG + "unit", w.i(k.c("unit", "eur"))))
+                   *(((CG + "amount", w.dec(amount)), (CG + "currency", w.i(c.currency)))
                      if known else
                      ((CG + "dataAvailability",
                        w.i(k.c("data-availability", "no-data-available"))),
@@ -860,6 +925,143 @@ class _Landscape:
                    (CG + "unit", w.i(k.c("unit", unit))),
                    (CG + "qualifier", w.i(r.choice(k.of("qualifier")))),
                    (CG + "refArea", w.i(c.iri)), (DERIVED, t3))
+
+    # policies made of parts (issue 12) -------------------------------------------------
+    def _parts_of(self, w: _Writer, c: _Country, p: str,
+                  n: int) -> list[tuple[str, str | list[str]]]:
+        """Policy 1 has two support levels (and, in every second country, a sub-programme),
+        policy 2 two phases."""
+        if n == 1:
+            sub = [(CG + "hasPart", w.i(p + "-sub-programme"))] if c.two_editions else []
+            return [*sub, (CG + "hasSupportLevel", [w.i(f"{p}-level-{x}") for x in (1, 2)])]
+        return [(CG + "hasPhase", [w.i(f"{p}-phase-{x}") for x in (1, 2)])]
+
+    def _sub_programme(self, w: _Writer, c: _Country, p: str, name: str) -> None:
+        """A sub-programme cited from a ministry's web page (not the factsheet), which is
+        silent on everything a factsheet profiles: recorded with cg:notStated."""
+        k = self.k
+        page = f"{ID}document/{c.slug}-sub-programme-page"
+        w.node(page, (T, w.i(CG + "WebPage")),
+               (LABEL, w.s(f"Web page of the sub-programme of {name}")),
+               (SCHEMA + "url", w.i(f"https://example.org/synthetic/{c.slug}/sub-programme")),
+               (CG + "sourceType", w.i(k.c("source-type", "official-national"))),
+               (DCT + "publisher", w.i(c.gov)), (CG + "country", w.i(c.iri)),
+               (CG + "retrievalDate", w.typed(RETRIEVED, XSD + "date")))
+        silent = [CG + "hasAuthorityRole", DCT + "temporal", CG + "hasObjective",
+                  CG + "hasFocus", CG + "hasBeneficiaryType", CG + "hasInstrument",
+                  CG + "hasBudget", CG + "hasFundingSource", CG + "hasEvaluation",
+                  CG + "alignedWith"]
+        w.node(p + "-sub-programme", (T, w.i(CG + "ClusterPolicy")),
+               (LABEL, w.s(f"Sub-programme of {name}")),
+               (CG + "isPartOf", w.i(p)),
+               (CG + "partType", w.i(k.c("policy-part-type", "sub-programme"))),
+               (CG + "policyType", w.i(k.c("policy-type", "national"))),
+               (CG + "country", w.i(c.iri)), (CG + "coversArea", w.i(c.iri)),
+               (CG + "notStated", [w.i(x) for x in silent]), (DERIVED, w.i(page)))
+
+    def _support_levels(self, w: _Writer, c: _Country, r: random.Random, p: str, name: str,
+                        t3: str) -> None:
+        """Two tiers, each with its budget (national currency) and its number of clusters."""
+        k = self.k
+        for x in (1, 2):
+            level = f"{p}-level-{x}"
+            w.node(level, (T, w.i(CG + "SupportLevel")),
+                   (LABEL, w.s(f"Level {x} of {name}")), (CG + "levelRank", w.int(x)),
+                   (CG + "hasBudget", w.i(level + "-budget")), (DERIVED, t3))
+            w.node(level + "-budget", (T, w.i(CG + "Budget")),
+                   (LABEL, w.s(f"Annual budget of level {x} of {name}")),
+                   (CG + "budgetType", w.i(k.c("budget-type", "annual"))),
+                   (CG + "amount", w.dec(r.randint(1, 50) * 10_000 * x)),
+                   (CG + "currency", w.i(c.currency)), (DERIVED, t3))
+            self._obs(w, f"{ID}observation/{c.slug}-{EDITION}-{p.rsplit('/', 1)[1]}-level-{x}",
+                      f"{c.name} {EDITION}: clusters at level {x} of {name}",
+                      "cluster-organisations", c.iri, r.randint(1, 20), [c.fs + "table-3"],
+                      (CG + "supportLevel", level))
+
+    def _phases(self, w: _Writer, c: _Country, r: random.Random, p: str, name: str,
+                t3: str) -> None:
+        """Two successive phases, each with its period (the second to the day) and its
+        number of clusters labelled."""
+        k = self.k
+        start = r.randint(2010, 2016)
+        for x in (1, 2):
+            phase = f"{p}-phase-{x}"
+            w.node(phase, (T, w.i(CG + "Phase")), (LABEL, w.s(f"Phase {x} of {name}")),
+                   (CG + "ordinal", w.int(x)), (DCT + "temporal", w.i(phase + "-period")),
+                   (DERIVED, t3))
+            first, last = start + 4 * (x - 1), start + 4 * x - 1
+            dates = ((w.year(first), w.year(last)) if x == 1 else
+                     (w.typed(f"{first}-01-01", XSD + "date"),
+                      w.typed(f"{last}-12-31", XSD + "date")))
+            w.node(phase + "-period", (T, w.i(CG + "Period")),
+                   (LABEL, w.s(f"Period of phase {x} of {name}")),
+                   (CG + "periodType", w.i(k.c("period-type", "limited"))),
+                   (DCAT + "startDate", dates[0]), (DCAT + "endDate", dates[1]), (DERIVED, t3))
+            self._obs(w, self._phase_obs(c, p, x, EDITION),
+                      f"{c.name} {EDITION}: clusters labelled in phase {x} of {name}",
+                      "cluster-organisations", c.iri, r.randint(1, 30), [c.fs + "table-3"],
+                      (CG + "phase", phase))
+
+    @staticmethod
+    def _phase_obs(c: _Country, p: str, x: int, edition: str) -> str:
+        return f"{ID}observation/{c.slug}-{edition}-{p.rsplit('/', 1)[1]}-phase-{x}"
+
+    def _next_edition(self, w: _Writer, c: _Country, r: random.Random) -> None:
+        """The later edition of a country's factsheet: lasting things keep their IRIs; what
+        this edition states (here the clusters of phase 1, revised) hangs from its parts."""
+        factsheet = f"{ID}factsheet/{c.slug}-{NEXT_EDITION}"
+        w.node(factsheet, (T, w.i(CG + "Factsheet")),
+               (LABEL, w.s(f"Synthetic country factsheet {c.name} ({NEXT_EDITION} edition)")),
+               (DCT + "title", w.s(f"Country factsheet: {c.name} (synthetic)")),
+               (DCT + "isPartOf", w.i(DOC_FACTSHEETS)), (DCT + "publisher", w.i(ORG_ECCP)),
+               (DCT + "spatial", w.i(c.iri)), (CG + "country", w.i(c.iri)),
+               (CG + "edition", w.year(NEXT_EDITION)),
+               (CG + "dataDate", w.typed(NEXT_DATA_DATE, XSD + "date")),
+               (CG + "previousEdition", w.i(c.factsheet)), (RDFS + "comment", w.s(SYNTH_NOTE)))
+        section = f"{factsheet}/section-3"
+        w.node(section, (T, w.i(CG + "Section")),
+               (LABEL, w.s(f"{c.name} {NEXT_EDITION}, Section 3: National cluster policy")),
+               (DCT + "title", w.s("National cluster policy, programmes and initiatives")),
+               (CG + "partNumber", w.s("3", None)), (DCT + "isPartOf", w.i(factsheet)))
+        p = c.policies[1]
+        self._obs(w, self._phase_obs(c, p, 1, NEXT_EDITION),
+                  f"{c.name} {NEXT_EDITION}: clusters labelled in phase 1 (revised)",
+                  "cluster-organisations", c.iri, r.randint(1, 30), [section],
+                  (CG + "phase", f"{p}-phase-1"))
+
+    def _consortium(self, w: _Writer, c: _Country, r: random.Random, eurocluster: str) -> None:
+        """An ESCP consortium coordinated by cluster 1 with the innovation agency as partner
+        (memberships with roles), partner countries, a budget in euros, dates to the day;
+        and cluster 1's membership of one Eurocluster of the shared layer."""
+        k = self.k
+        s23 = w.i(c.fs + "section-2.3")
+        cons = f"{ID}consortium/{c.slug}-escp-1"
+        others = [iri for _, iri, _, _ in k.countries if iri != c.iri]
+        year = r.randint(2016, 2019)
+        w.node(cons, (T, w.i(CG + "Consortium")),
+               (LABEL, w.s(f"Synthetic ESCP consortium of {c.name}")),
+               (CG + "programme", w.i(PROG + "escp")),
+               (CG + "partnerCountry", [w.i(x) for x in sorted(r.sample(others, 2))]),
+               (CG + "statedMemberCount", w.int(2)), (DCT + "temporal", w.i(cons + "-period")),
+               (CG + "hasBudget", w.i(cons + "-budget")), (DERIVED, s23))
+        w.node(cons + "-period", (T, w.i(CG + "Period")),
+               (LABEL, w.s(f"Period of the ESCP consortium of {c.name}")),
+               (CG + "periodType", w.i(k.c("period-type", "limited"))),
+               (DCAT + "startDate", w.typed(f"{year}-01-01", XSD + "date")),
+               (DCAT + "endDate", w.typed(f"{year + 2}-12-31", XSD + "date")), (DERIVED, s23))
+        w.node(cons + "-budget", (T, w.i(CG + "Budget")),
+               (LABEL, w.s(f"Budget of the ESCP consortium of {c.name}")),
+               (CG + "budgetType", w.i(k.c("budget-type", "overall"))),
+               (CG + "amount", w.dec(r.randint(2, 20) * 50_000)),
+               (CG + "currency", w.i(CURRENCY + "EUR")), (DERIVED, s23))
+        cluster = f"{ID}org/{c.slug}-cluster-1"
+        for member, org, role in ((cluster, cons, "coordinator"), (c.agency, cons, "partner"),
+                                  (cluster, eurocluster, "partner")):
+            local = org.rsplit("/", 1)[1]
+            w.node(f"{ID}membership/{member.rsplit('/', 1)[1]}-{local}",
+                   (T, w.i(ORG + "Membership")), (ORG + "member", w.i(member)),
+                   (ORG + "organization", w.i(org)),
+                   (ORG + "role", w.i(k.c("consortium-role", role))), (DERIVED, s23))
 
     def _cooperation(self, w: _Writer, c: _Country, r: random.Random) -> None:
         k = self.k
@@ -906,6 +1108,7 @@ class _Landscape:
         self._obs(w, f"{obs}-eurocluster-participants", f"{c.name}: clusters in Euroclusters",
                   "participating-cluster-organisations", c.iri, r.randint(1, self.cluster_orgs),
                   [s23], (CG + "programme", PROG + "euroclusters"), (CG + "refPeriod", P_2021))
+        self._consortium(w, c, r, ecl[0])
 
     def _state_of_play(self, w: _Writer, c: _Country, r: random.Random) -> None:
         k = self.k
