@@ -199,9 +199,17 @@ class StoreClient:
     # ------------------------------------------------------------------ operations
 
     def put_graph(self, graph: str, data: bytes) -> None:
+        """Replace ``graph`` by ``data`` (N-Triples) as the profile's ``staging_upload``
+        says: atomically or not, so only for a graph nobody reads (a staging graph)."""
         self._prime()
-        self.request("PUT", self.target.graph_url(self.profile.gsp_path, graph), data,
-                     {"Content-Type": NTRIPLES}, what=f"the upload of <{graph}>")
+        url = self.target.graph_url(self.profile.gsp_path, graph)
+        what = f"the upload of <{graph}>"
+        if self.profile.staging_upload == "post-bulk":
+            self.update(self.profile.drop.format(graph=f"<{graph}>"), what=what)
+            self.request("POST", url + "&no_transaction", data, {"Content-Type": NTRIPLES},
+                         what=what)
+        else:
+            self.request("PUT", url, data, {"Content-Type": NTRIPLES}, what=what)
 
     def get_graph(self, graph: str) -> bytes:
         self._prime()

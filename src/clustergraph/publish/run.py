@@ -35,7 +35,7 @@ import pyoxigraph as ox
 from .. import dcat
 from ..errors import ClustergraphError, EndpointError, OutputError
 from ..resources import GRAPH_BASE, LAYERS
-from .canonical import canonical_lines, digest, ntriples, skolemise, store_form
+from .canonical import canonical_lines, digest, ntriples, skolemise, store_form, store_types
 from .client import StoreClient
 from .profiles import Target
 
@@ -213,15 +213,15 @@ def publish(plan: Plan, client: StoreClient,
 
 
 def read_back(client: StoreClient, graph: str, rewrite: Callable | None = None,
-              ) -> tuple[int, str, list[bytes]]:
+              types: frozenset[str] = frozenset()) -> tuple[int, str, list[bytes]]:
+    """Read ``graph`` from the store: its count, checksum and canonical lines."""
     data = client.get_graph(graph)
     try:
-        triples = [ox.Triple(q.subject, q.predicate, q.object)
-                   for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+        quads = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
     except SyntaxError as exc:
         raise EndpointError(f"{client.target.origin}: <{graph}> did not come back as "
                             f"N-Triples: {exc}") from None
-    lines = canonical_lines(triples, rewrite)
+    lines = canonical_lines(quads, rewrite, types)
     return len(lines), digest(lines), lines
 
 
@@ -240,18 +240,17 @@ def publish_graph(g: PlannedGraph, client: StoreClient) -> int:
     ``rewrites``)."""
     profile = client.profile
     client.put_graph(g.staging, g.body)
-    count, checksum, lines = read_back(client, g.staging, store_form(profile.rewrites))
+    rewrite, types = store_form(profile.rewrites), store_types(profile.rewrites)
+    count, checksum, lines = read_back(client, g.staging, rewrite, types)
     expected = g.count, g.checksum
     rewritten = 0
-    if profile.rewrites and (count, checksum) != expected:
+    if rewrite is not None and (count, checksum) != expected:
         # compare in the form the store gives the rewritten values back
-        rewrite = store_form(profile.rewrites)
-        local = canonical_lines(g.triples, rewrite)
+        local = canonical_lines(g.triples, rewrite, types)
         expected = len(local), digest(local)
         rewritten = len(set(canonical_lines(g.triples)) - set(local))
     if (count, checksum) != expected:
-        diff = _first_difference(canonical_lines(g.triples, store_form(profile.rewrites)),
-                                 lines)
+        diff = _first_difference(canonical_lines(g.triples, rewrite, types), lines)
         raise VerificationError(
             f"<{g.name}>: the store gave back {count} triples (sha256 {checksum[:12]}), "
             f"{g.count} were published (sha256 {g.checksum[:12]}); {diff}; the graph was "
