@@ -240,3 +240,34 @@ def test_a_store_that_never_answers(runner) -> None:
     assert time.monotonic() - started < 10
     assert result.stderr == (f"clustergraph: error: http://127.0.0.1:{port}: no answer to the "
                              f"upload of <{GRAPH_BASE}.staging/ontology> within 1 s\n")
+
+
+def test_a_reader_never_sees_a_half_replaced_graph(store, runner, tmp_path) -> None:
+    """While a larger graph replaces a small one, a reader counting the graph in a loop sees
+    only the old count or the new one."""
+    import threading
+
+    old = fictional(tmp_path / "old", 5, "old")
+    assert runner.invoke(main, ["publish", "--to", store.gsp_url, "--layers", "data",
+                                *old]).exit_code == 0
+    new = fictional(tmp_path / "new", 2500, "new")
+    seen: list[int] = []
+    done = threading.Event()
+    reader = client_for(store)
+
+    def read() -> None:
+        while not done.is_set():
+            seen.append(reader.count(FICT))
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    try:
+        result = runner.invoke(main, ["publish", "--to", store.gsp_url, "--layers", "data",
+                                      *new])
+    finally:
+        done.set()
+        thread.join(timeout=60)
+    assert result.exit_code == 0, result.output
+    seen.append(reader.count(FICT))
+    assert set(seen) == {40, 2500 * 8}, sorted(set(seen))[:10]
+    assert len(seen) > 5
