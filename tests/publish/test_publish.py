@@ -87,8 +87,9 @@ def test_publish_verify_and_republish_idempotently(store, runner, kg) -> None:
     assert size == plan.triples
     again = runner.invoke(main, ["publish", "--to", store.gsp_url])
     assert again.exit_code == 0, again.output
-    assert [line.split(" (")[0] for line in again.stdout.splitlines()] == \
-        [line.split(" (")[0] for line in first.stdout.splitlines()]
+    assert [line.split(" (")[0] for line in again.stdout.splitlines()] == [
+        line.split(" (")[0].replace("verified", "already on the store, unchanged")
+        for line in first.stdout.splitlines()]
     assert store_size(store) == size  # idempotent: no staging graph, nothing twice
     for g in plan.graphs:
         assert client_for(store).count(g.staging) == 0
@@ -224,7 +225,7 @@ def test_a_store_that_is_down(runner) -> None:
     result = runner.invoke(main, ["publish", "--to", url, "--layers", "ontology"])
     assert result.exit_code == 6
     assert result.stderr == (f"clustergraph: error: {url.removesuffix('/store')} could not be "
-                             f"reached for the upload of <{GRAPH_BASE}.staging/ontology>: "
+                             f"reached for checking <{GRAPH_BASE}ontology> on the store: "
                              "[Errno 111] Connection refused\n")
 
 
@@ -234,9 +235,8 @@ def test_a_store_that_answers_500(runner) -> None:
                                       "--layers", "ontology"])
     assert result.exit_code == 6
     assert result.stderr == (f"clustergraph: error: http://127.0.0.1:{port} answered 500 "
-                             "Internal Server Error to the upload of "
-                             f"<{GRAPH_BASE}.staging/ontology>: Internal failure of the test "
-                             "store\n")
+                             f"Internal Server Error to checking <{GRAPH_BASE}ontology> on the "
+                             "store: Internal failure of the test store\n")
 
 
 def test_a_store_that_never_answers(runner) -> None:
@@ -246,8 +246,8 @@ def test_a_store_that_never_answers(runner) -> None:
                                       "--layers", "ontology", "--timeout", "1"])
     assert result.exit_code == 5
     assert time.monotonic() - started < 10
-    assert result.stderr == (f"clustergraph: error: http://127.0.0.1:{port}: no answer to the "
-                             f"upload of <{GRAPH_BASE}.staging/ontology> within 1 s\n")
+    assert result.stderr == (f"clustergraph: error: http://127.0.0.1:{port}: no answer to "
+                             f"checking <{GRAPH_BASE}ontology> on the store within 1 s\n")
 
 
 def test_a_reader_never_sees_a_half_replaced_graph(store, runner, tmp_path) -> None:
