@@ -1,7 +1,9 @@
 """Publishing: the plan of what goes where, then upload, verify and replace, graph by graph.
 
 >>> from clustergraph.store import load
->>> from clustergraph.publish.run import make_plan, publish, StoreClient, target
+>>> from clustergraph.publish.client import StoreClient
+>>> from clustergraph.publish.profiles import target
+>>> from clustergraph.publish.run import make_plan, publish
 >>> t = target("http://127.0.0.1:7878/store")
 >>> p = make_plan(load(), t)                                     # doctest: +SKIP
 >>> publish(p, StoreClient(t))                                   # doctest: +SKIP
