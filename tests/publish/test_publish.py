@@ -18,7 +18,7 @@ from clustergraph.cli import main
 from clustergraph.publish.canonical import canonical_lines, digest, store_form, store_types
 from clustergraph.publish.client import StoreClient, credentials
 from clustergraph.publish.profiles import target
-from clustergraph.publish.run import CATALOG_GRAPH, SPDX, make_plan, read_back
+from clustergraph.publish.run import CATALOG_GRAPH, SHA256, SPDX, make_plan, read_back
 from clustergraph.resources import GRAPH_BASE
 from clustergraph.store import load
 
@@ -103,7 +103,7 @@ def test_the_record_carries_each_graphs_checksum(store, runner, kg) -> None:
     record.load(data, format=ox.RdfFormat.N_TRIPLES)
     rows = record.query(
         f"SELECT ?d ?v WHERE {{ ?d <{SPDX}checksum> ?c . ?c <{SPDX}checksumValue> ?v ; "
-        f"<{SPDX}algorithm> <{SPDX}checksumAlgorithm_sha256> }}")
+        f"<{SPDX}algorithm> <{SHA256}> }}")
     got = {r["d"].value.split("/distribution/graph/")[1]: r["v"].value for r in rows}
     assert got == {g.name.removeprefix(GRAPH_BASE): g.checksum
                    for g in plan.graphs if g.name != CATALOG_GRAPH}

@@ -51,6 +51,10 @@ CATALOG_GRAPH = GRAPH_BASE + "catalog"
 STAGING_BASE = GRAPH_BASE + ".staging/"
 
 SPDX = "http://spdx.org/rdf/terms#"
+#: The SHA-256 algorithm as the DCAT-AP 3.0.1 shapes require it (mdr-vocabularies.shape.ttl,
+#: ChecksumAlgorithmRestriction: an IRI matching ^https://spdx.org/rdf/terms, of class
+#: spdx:ChecksumAlgorithm), not the http:// IRI of the SPDX 2 namespace.
+SHA256 = "https://spdx.org/rdf/terms#checksumAlgorithm_sha256"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
@@ -147,11 +151,15 @@ def publication_record(graphs: dict[str, PlannedGraph], target: Target) -> list[
                       lit(len(g.body), XSD + "nonNegativeInteger")),
             ox.Triple(d, iri(dcat.DCT + "license"), iri(dcat.LICENCE)),
             ox.Triple(d, iri(dcat.DCT + "rights"), iri(dcat.TERMS)),
+            ox.Triple(d, iri(dcat.DCATAP + "availability"),
+                      iri(dcat.AUTHORITY + "planned-availability/STABLE")),
             ox.Triple(d, iri(SPDX + "checksum"), c),
             ox.Triple(c, a, iri(SPDX + "Checksum")),
-            ox.Triple(c, iri(SPDX + "algorithm"), iri(SPDX + "checksumAlgorithm_sha256")),
+            ox.Triple(c, iri(SPDX + "algorithm"), iri(SHA256)),
             ox.Triple(c, iri(SPDX + "checksumValue"), lit(g.checksum, XSD + "hexBinary")),
         ]
+    if out:
+        out.append(ox.Triple(iri(SHA256), a, iri(SPDX + "ChecksumAlgorithm")))
     return out
 
 
