@@ -117,6 +117,10 @@ def _add_query_commands() -> None:
 
 _add_query_commands()
 
+from .publish.cli import publish_command  # noqa: E402  (clustergraph publish)
+
+main.add_command(publish_command)
+
 
 def _add_serve_command() -> None:
     """``clustergraph serve`` lives in the serve subpackage (its web framework is imported
