@@ -16,11 +16,12 @@ import click
 
 from . import __version__
 from .errors import ClustergraphError, ExitCode
+from .usage import OneLineUsageErrors
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-class Group(click.Group):
+class Group(OneLineUsageErrors):
     """A click group that turns project errors into one line and an exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
