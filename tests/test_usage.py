@@ -55,3 +55,40 @@ def test_one_line_in_a_real_process() -> None:
     assert proc.stdout == ""
     assert proc.stderr == ("clustergraph: error: no such command 'qurey'; did you mean "
                            "'query'? (see clustergraph --help)\n")
+
+
+# --------------------------------------------------------------------------- --fail-on, --quiet
+
+def test_fail_on_warning(runner) -> None:
+    """The bundled graph has no violation and 5 warnings (the factsheet's contradictions)."""
+    default = runner.invoke(main, ["validate", "--format", "json"])
+    assert default.exit_code == 0, default.output
+    strict = runner.invoke(main, ["validate", "--format", "json", "--fail-on", "warning"])
+    assert strict.exit_code == ExitCode.VALIDATION_FAILED == 1
+    assert strict.stdout == default.stdout  # the same report
+    assert strict.stderr == "clustergraph: 5 warnings and --fail-on warning: exit 1\n"
+    explicit = runner.invoke(main, ["validate", "--format", "json", "--fail-on", "violation"])
+    assert explicit.exit_code == 0 and explicit.stderr == ""
+
+
+def test_fail_on_warning_without_warnings(runner, tmp_path) -> None:  # noqa: ANN001
+    """Fictional data with nothing to warn about: --fail-on warning keeps exit 0."""
+    data = tmp_path / "thing.ttl"
+    data.write_text("<https://example.org/thing/a> <https://example.org/p> 1 .\n",
+                    encoding="utf-8")
+    result = runner.invoke(main, ["validate", "--fail-on", "warning", str(data)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+
+
+def test_quiet_drops_the_notes_of_export(runner, tmp_path) -> None:  # noqa: ANN001
+    out = tmp_path / "graph.nt"
+    loud = runner.invoke(main, ["export", "--layers", "ontology", "--output", str(out)])
+    assert loud.exit_code == 0, loud.output
+    assert loud.stderr.splitlines()[0] == f"clustergraph: wrote {out}"
+    quiet = runner.invoke(main, ["--quiet", "export", "--layers", "ontology",
+                                 "--output", str(out)])
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.stderr == ""
+    assert out.read_text(encoding="utf-8").count("\n") == int(
+        loud.stderr.splitlines()[1].split()[1])  # the file is still written in full

@@ -35,14 +35,25 @@ class Group(OneLineUsageErrors):
             ctx.exit(int(ExitCode.OK))
 
 
+def _set_quiet(_ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    from .progress import set_quiet
+
+    set_quiet(value)
+
+
 @click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "--version", prog_name="clustergraph")
+@click.option("--quiet", "-q", is_flag=True, expose_value=False, callback=_set_quiet,
+              help="No progress line and no 'wrote ...' notes on stderr (errors and the "
+                   "output itself are still written).")
 def main() -> None:
     """clustergraph: the European cluster-policy landscape as a knowledge graph.
 
     It loads the ECCP country factsheets, encoded as RDF (an OWL ontology, SKOS
     vocabularies, EU reference data and one folder of data per country), checks them
     with SHACL, answers saved SPARQL questions and exports the graph for data portals.
+    Long work (loading many files, validation, inference, export, store builds,
+    generation) shows a progress line on stderr when it is a terminal; --quiet turns it off.
 
     \b
     Example:
@@ -184,19 +195,23 @@ def store_option() -> Any:
 @click.option("--country", metavar="CODE", default=None,
               help="Validate only this country's data folder (e.g. be), against the rest "
                    "of the graph: the nodes it links to elsewhere are there as context.")
+@click.option("--fail-on", "fail_on", type=click.Choice(("violation", "warning")),
+              default="violation", show_default=True,
+              help="Exit 1 on a violation, or (warning) on a violation or a warning: for CI.")
 @store_option()
 @input_format_option()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=True, path_type=str))
 def validate_command(inference: str, engine: str | None, fmt: str,
                      extra_shapes: tuple[str, ...], country: str | None,
                      store_dir: str | None, files: tuple[str, ...],
-                     input_format: str | None = None) -> None:
+                     input_format: str | None = None, fail_on: str = "violation") -> None:
     """Check the graph against the SHACL shapes; exit 1 if there is a violation.
 
     Without FILES, the bundled graph is checked; with FILES, those data files (a new
     country) are checked with the bundled ontology, vocabularies and reference data.
     Warnings (where the source contradicts itself, or a factsheet lacks something) are
-    listed but keep the exit code 0. Exit codes: 0 no violation, 1 violations, 2 usage,
+    listed but keep the exit code 0, unless --fail-on warning. Exit codes: 0 no violation
+    (and, with --fail-on warning, no warning), 1 violations (or warnings), 2 usage,
     3 unreadable input, 4 shapes or data that ask for the network. FILES and --shapes may
     be - (standard input, once) and .gz files; --input-format gives their RDF format.
 
@@ -207,17 +222,26 @@ def validate_command(inference: str, engine: str | None, fmt: str,
       cat fr.ttl | clustergraph validate - --input-format turtle
       clustergraph validate --store landscape.db --country be
       clustergraph validate --engine pyshacl    # the reference SHACL engine
+      clustergraph --quiet validate --fail-on warning   # in CI: warnings fail too
     """
+    from .progress import task
     from .validate import RENDERERS, validate
 
     with _user_inputs(files, input_format, extra_shapes):
         data: Any = list(files) or None
         if store_dir:
             data = _open_store_option(store_dir, files)
-        result = validate(data, inference=inference, extra_shapes=extra_shapes,
-                          country=country, engine=engine)
+        how = engine or ("oxigraph" if inference == "none" else "pyshacl")
+        with task(f"validating ({how}{'' if inference == 'none' else ', ' + inference})"):
+            result = validate(data, inference=inference, extra_shapes=extra_shapes,
+                              country=country, engine=engine)
     click.echo(RENDERERS[fmt](result), nl=False)
     if not result.conforms:
+        sys.exit(int(ExitCode.VALIDATION_FAILED))
+    if fail_on == "warning" and result.warnings:
+        n = len(result.warnings)
+        click.echo(f"clustergraph: {n} warning{'s' * (n != 1)} and --fail-on warning: exit 1",
+                   err=True)
         sys.exit(int(ExitCode.VALIDATION_FAILED))
 
 
@@ -257,18 +281,20 @@ def export_command(fmt: str | None, output: str, layers: tuple[str, ...], with_i
       clustergraph export --store landscape.db --format nquads --output landscape.nq
     """
     from .export import export
+    from .progress import note, task
     from .store import load, open_store
 
     kg = open_store(store_dir) if store_dir else load(layers)
-    result = export(kg, fmt, output, layers=layers, with_inferences=with_inferences,
-                    catalog_only=catalog_only)
+    with task("exporting" + (" (with the OWL RL closure)" if with_inferences else "")):
+        result = export(kg, fmt, output, layers=layers, with_inferences=with_inferences,
+                        catalog_only=catalog_only)
     for path in result.paths:
         if path != "-":
-            click.echo(f"clustergraph: wrote {path}", err=True)
+            note(f"clustergraph: wrote {path}")
     if result.paths != ["-"]:
         inferred = f", {result.inferred} inferred" if with_inferences else ""
-        click.echo(f"clustergraph: {result.asserted} asserted triples{inferred}, "
-                   f"{len(result.graphs)} named graphs", err=True)
+        note(f"clustergraph: {result.asserted} asserted triples{inferred}, "
+             f"{len(result.graphs)} named graphs")
 
 
 @main.command("docs")

@@ -112,5 +112,17 @@ class OneLineUsageErrors(click.Group):
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
+            _abandon_progress()
             self._fail(exc.ctx, exc)
             raise  # pragma: no cover
+        except BaseException:  # an error (or ^C) to report: on a line of its own
+            _abandon_progress()
+            raise
+
+
+def _abandon_progress() -> None:
+    import sys
+
+    progress = sys.modules.get("clustergraph.progress")
+    if progress is not None:
+        progress.abandon()
