@@ -15,7 +15,6 @@ Only click is imported; difflib only when there is an error to explain.
 
 from __future__ import annotations
 
-import ast
 import re
 from typing import Any
 
@@ -78,6 +77,8 @@ def one_line(exc: click.UsageError) -> str:
         if isinstance(choice, click.Choice):
             m = _CHOICE.match(text)
             if m:
+                import ast
+
                 value = str(ast.literal_eval(m.group("value")))
                 names = [str(c) for c in choice.choices]
                 text = (f"{value!r} is not one of {', '.join(names)}"
