@@ -26,6 +26,9 @@ from clustergraph.errors import ExitCode
      "--inference: 'owl-rl' is not one of none, rdfs, owlrl; did you mean 'owlrl'?"),
     (["validate", "--inference", "magic"], "--inference: 'magic' is not one of none, rdfs, owlrl"),
     (["--bogus"], "no such option '--bogus' (see clustergraph --help)"),
+    (["info", "--layers", "ontology,vocabulary"],
+     "--layers: unknown layer 'vocabulary'; did you mean 'vocabularies'? (choose from "
+     "ontology, vocabularies, reference, data, queries, or all)"),
     (["export"], "export: missing option --output (see clustergraph export --help)"),
     (["query", "show"], "query show: missing argument NAME (see clustergraph query show --help)"),
     (["query", "run", "policy-overview", "--width", "-3"],

@@ -84,8 +84,12 @@ def layers_option(default: str = "all") -> Any:
         chosen = tuple(v.strip() for v in value.split(",") if v.strip())
         for layer in chosen:
             if layer not in LAYERS:
+                from .formats import closest
+
+                near = closest(layer, LAYERS)
+                did = f"; did you mean {near!r}?" if near else ""
                 raise click.BadParameter(
-                    f"unknown layer {layer!r} (choose from {', '.join(LAYERS)}, or all)"
+                    f"unknown layer {layer!r}{did} (choose from {', '.join(LAYERS)}, or all)"
                 )
         return chosen
 
