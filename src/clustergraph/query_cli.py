@@ -136,8 +136,10 @@ def run_cmd(name: str | None, file: Path | None, params: tuple[str, ...], fmt: s
 
     Locally the query runs over the whole bundled graph. Queries that reach outside
     (SERVICE, LOAD, FROM) or change data are refused (exit 4); a query past --timeout
-    stops with exit 5; an endpoint that fails gives exit 6. A table is fitted to the
-    terminal (or --width): long cells wrap onto more lines, nothing is cut.
+    stops with exit 5; an endpoint that fails gives exit 6.
+
+    A table is fitted to the terminal (or --width): long cells wrap onto more lines,
+    nothing is cut.
 
     \b
     Example:
