@@ -193,22 +193,22 @@ def store_option() -> Any:
 @click.option("--format", "-f", "fmt", type=click.Choice(("text", "turtle", "json")),
               default="text", show_default=True,
               help="text: grouped by country and node; turtle: the SHACL validation report.")
+@click.option("--fail-on", "fail_on", type=click.Choice(("violation", "warning")),
+              default="violation", show_default=True,
+              help="Exit 1 on a violation, or (warning) on a violation or a warning: for CI.")
 @click.option("--shapes", "extra_shapes", multiple=True, metavar="FILE",
               type=click.Path(dir_okay=True, path_type=str),
               help="More SHACL shapes, used with the bundled ones (repeatable).")
 @click.option("--country", metavar="CODE", default=None,
               help="Validate only this country's data folder (e.g. be), against the rest "
                    "of the graph: the nodes it links to elsewhere are there as context.")
-@click.option("--fail-on", "fail_on", type=click.Choice(("violation", "warning")),
-              default="violation", show_default=True,
-              help="Exit 1 on a violation, or (warning) on a violation or a warning: for CI.")
 @store_option()
 @input_format_option()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=True, path_type=str))
-def validate_command(inference: str, engine: str | None, fmt: str,
+def validate_command(inference: str, engine: str | None, fmt: str, fail_on: str,
                      extra_shapes: tuple[str, ...], country: str | None,
                      store_dir: str | None, files: tuple[str, ...],
-                     input_format: str | None = None, fail_on: str = "violation") -> None:
+                     input_format: str | None = None) -> None:
     """Check the graph against the SHACL shapes; exit 1 if there is a violation.
 
     Without FILES, the bundled graph is checked; with FILES, those data files (a new
@@ -228,13 +228,14 @@ def validate_command(inference: str, engine: str | None, fmt: str,
       clustergraph validate --engine pyshacl    # the reference SHACL engine
       clustergraph --quiet validate --fail-on warning   # in CI: warnings fail too
     """
-    from .progress import task
     from .validate import RENDERERS, validate
 
     with _user_inputs(files, input_format, extra_shapes):
         data: Any = list(files) or None
         if store_dir:
             data = _open_store_option(store_dir, files)
+        from .progress import task
+
         how = engine or ("oxigraph" if inference == "none" else "pyshacl")
         with task(f"validating ({how}{'' if inference == 'none' else ', ' + inference})"):
             result = validate(data, inference=inference, extra_shapes=extra_shapes,
