@@ -88,15 +88,17 @@ def test_an_undocumented_command_is_caught() -> None:
 
 
 def test_unknown_command_is_a_usage_error(runner: CliRunner) -> None:
-    result = runner.invoke(main, ["no-such-command"])
+    result = runner.invoke(main, ["no-such-command"], prog_name="clustergraph")
     assert result.exit_code == ExitCode.USAGE == 2
-    assert "No such command 'no-such-command'" in result.stderr
+    assert result.stderr == ("clustergraph: error: no such command 'no-such-command' "
+                             "(see clustergraph --help)\n")
 
 
 def test_unknown_layer_is_a_usage_error(runner: CliRunner) -> None:
     result = runner.invoke(main, ["info", "--layers", "ontology,bogus"])
     assert result.exit_code == ExitCode.USAGE
-    assert "Invalid value for '--layers': unknown layer 'bogus'" in result.stderr
+    assert result.stderr == ("clustergraph: error: --layers: unknown layer 'bogus' (choose "
+                             "from ontology, vocabularies, reference, data, queries, or all)\n")
     assert result.stdout == ""
 
 

@@ -51,7 +51,7 @@ def test_show_unknown(runner) -> None:
 
 
 def test_table_shows_labels_aligned(runner) -> None:
-    result = invoke(runner, "run", "instrument-mix")
+    result = invoke(runner, "run", "instrument-mix", "--width", "0")  # one line per row
     assert result.exit_code == 0, result.output
     assert result.output == (
         "country  policy                                      financialInstruments"

@@ -20,6 +20,7 @@ import click
 
 from . import __version__
 from .errors import ClustergraphError, ExitCode
+from .usage import OneLineUsageErrors
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -57,7 +58,7 @@ def _one_line_library_messages() -> Iterator[None]:
             logging.lastResort = previous
 
 
-class Group(click.Group):
+class Group(OneLineUsageErrors):
     """A click group that turns project errors into one line and an exit code: a
     :class:`ClustergraphError` its own code, Ctrl-C 130, anything else 10 (a bug: the
     traceback, then one line). Never 1, which means that validation failed."""
@@ -90,14 +91,25 @@ class Group(click.Group):
             ctx.exit(int(ExitCode.INTERNAL))
 
 
+def _set_quiet(_ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    from .progress import set_quiet
+
+    set_quiet(value)
+
+
 @click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "--version", prog_name="clustergraph")
+@click.option("--quiet", "-q", is_flag=True, expose_value=False, callback=_set_quiet,
+              help="No progress line and no 'wrote ...' notes on stderr (errors and the "
+                   "output itself are still written).")
 def main() -> None:
     """clustergraph: the European cluster-policy landscape as a knowledge graph.
 
     It loads the ECCP country factsheets, encoded as RDF (an OWL ontology, SKOS
     vocabularies, EU reference data and one folder of data per country), checks them
     with SHACL, answers saved SPARQL questions and exports the graph for data portals.
+    Long work (loading many files, validation, inference, export, store builds,
+    generation) shows a progress line on stderr when it is a terminal; --quiet turns it off.
 
     \b
     Example:
@@ -143,8 +155,12 @@ def layers_option(default: str = "all") -> Any:
         chosen = tuple(v.strip() for v in value.split(",") if v.strip())
         for layer in chosen:
             if layer not in LAYERS:
+                from .formats import closest
+
+                near = closest(layer, LAYERS)
+                did = f"; did you mean {near!r}?" if near else ""
                 raise click.BadParameter(
-                    f"unknown layer {layer!r} (choose from {', '.join(LAYERS)}, or all)"
+                    f"unknown layer {layer!r}{did} (choose from {', '.join(LAYERS)}, or all)"
                 )
         return chosen
 
@@ -248,6 +264,9 @@ def store_option() -> Any:
 @click.option("--format", "-f", "fmt", type=click.Choice(("text", "turtle", "json")),
               default="text", show_default=True,
               help="text: grouped by country and node; turtle: the SHACL validation report.")
+@click.option("--fail-on", "fail_on", type=click.Choice(("violation", "warning")),
+              default="violation", show_default=True,
+              help="Exit 1 on a violation, or (warning) on a violation or a warning: for CI.")
 @click.option("--shapes", "extra_shapes", multiple=True, metavar="FILE",
               type=click.Path(dir_okay=True, path_type=str),
               help="More SHACL shapes, used with the bundled ones (repeatable).")
@@ -260,7 +279,7 @@ def store_option() -> Any:
 @store_option()
 @input_format_option()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=True, path_type=str))
-def validate_command(inference: str, engine: str | None, fmt: str,
+def validate_command(inference: str, engine: str | None, fmt: str, fail_on: str,
                      extra_shapes: tuple[str, ...], country: str | None,
                      explain_engine: bool, store_dir: str | None,
                      files: tuple[str, ...], input_format: str | None = None) -> None:
@@ -269,7 +288,8 @@ def validate_command(inference: str, engine: str | None, fmt: str,
     Without FILES, the bundled graph is checked; with FILES, those data files (a new
     country) are checked with the bundled ontology, vocabularies and reference data.
     Warnings (where the source contradicts itself, or a factsheet lacks something) are
-    listed but keep the exit code 0. Exit codes: 0 no violation, 1 violations, 2 usage,
+    listed but keep the exit code 0, unless --fail-on warning. Exit codes: 0 no violation
+    (and, with --fail-on warning, no warning), 1 violations (or warnings), 2 usage,
     3 unreadable input, 4 shapes or data that ask for the network. FILES and --shapes may
     be - (standard input, once) and .gz files; --input-format gives their RDF format.
 
@@ -280,6 +300,7 @@ def validate_command(inference: str, engine: str | None, fmt: str,
       cat fr.ttl | clustergraph validate - --input-format turtle
       clustergraph validate --store landscape.db --country be
       clustergraph validate --engine pyshacl    # the reference SHACL engine
+      clustergraph --quiet validate --fail-on warning   # in CI: warnings fail too
     """
     from .errors import UsageError
     from .validate import RENDERERS, validate
@@ -293,8 +314,12 @@ def validate_command(inference: str, engine: str | None, fmt: str,
         data: Any = list(files) or None
         if store_dir:
             data = _open_store_option(store_dir, files)
-        result = validate(data, inference=inference, extra_shapes=extra_shapes,
-                          country=country, engine=engine)
+        from .progress import task
+
+        how = engine or ("oxigraph" if inference == "none" else "pyshacl")
+        with task(f"validating ({how}{'' if inference == 'none' else ', ' + inference})"):
+            result = validate(data, inference=inference, extra_shapes=extra_shapes,
+                              country=country, engine=engine)
     if explain_engine:
         from .validate import render_engine
 
@@ -302,6 +327,11 @@ def validate_command(inference: str, engine: str | None, fmt: str,
         return
     click.echo(RENDERERS[fmt](result), nl=False)
     if not result.conforms:
+        sys.exit(int(ExitCode.VALIDATION_FAILED))
+    if fail_on == "warning" and result.warnings:
+        n = len(result.warnings)
+        click.echo(f"clustergraph: {n} warning{'s' * (n != 1)} and --fail-on warning: exit 1",
+                   err=True)
         sys.exit(int(ExitCode.VALIDATION_FAILED))
 
 
@@ -341,20 +371,22 @@ def export_command(fmt: str | None, output: str, layers: tuple[str, ...], with_i
       clustergraph export --store landscape.db --format nquads --output landscape.nq
     """
     from .export import export
+    from .progress import note, task
     from .store import load, open_store
 
     kg = open_store(store_dir) if store_dir else load(layers)
-    result = export(kg, fmt, output, layers=layers, with_inferences=with_inferences,
-                    catalog_only=catalog_only)
+    with task("exporting" + (" (with the OWL RL closure)" if with_inferences else "")):
+        result = export(kg, fmt, output, layers=layers, with_inferences=with_inferences,
+                        catalog_only=catalog_only)
     for warning in result.warnings:  # OWL RL inconsistencies, left out of the inferences
         click.echo(f"clustergraph: warning: OWL RL: {' '.join(warning.split())}", err=True)
     for path in result.paths:
         if path != "-":
-            click.echo(f"clustergraph: wrote {path}", err=True)
+            note(f"clustergraph: wrote {path}")
     if result.paths != ["-"]:
         inferred = f", {result.inferred} inferred" if with_inferences else ""
-        click.echo(f"clustergraph: {result.asserted} asserted triples{inferred}, "
-                   f"{len(result.graphs)} named graphs", err=True)
+        note(f"clustergraph: {result.asserted} asserted triples{inferred}, "
+             f"{len(result.graphs)} named graphs")
 
 
 @main.command("docs")

@@ -1290,7 +1290,10 @@ def generate(
         }
         land = _Landscape(out, fmt, seed, cluster_orgs, members, command)
         land.eu()
-        for c in _countries(countries, land.k):
+        from .progress import each
+
+        for c in each(_countries(countries, land.k), "generating countries", total=countries,
+                      unit="countries"):
             land.country(c)
         land.metadata(params, command)
         write_output(out / "SYNTHETIC.md", _readme(params, command, fmt).encode("utf-8"))

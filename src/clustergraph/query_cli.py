@@ -7,6 +7,7 @@ commands: ``query run`` loads pyoxigraph only (no rdflib, no pySHACL).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -51,9 +52,7 @@ def show(name: str) -> None:
     Example:
       clustergraph query show eu-priority-alignment
     """
-    from .catalog import saved_query
-
-    click.echo(saved_query(name).text, nl=False)
+    click.echo(_saved(name).text, nl=False)
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -70,16 +69,58 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def _stdin_query() -> object:
+    """``--file -``: the query text from standard input (UTF-8), named ``-`` in messages."""
+    from .catalog import parse_query
+    from .errors import InputError
+
+    data = sys.stdin.buffer.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"-: standard input is not valid UTF-8 (byte {exc.start})") from None
+    if not text.strip():
+        raise InputError("-: standard input is empty (no query)")
+    return parse_query("stdin", Path("-"), text)
+
+
+def _saved(name: str) -> object:
+    """The saved query ``name``; a mistyped name gets the closest one."""
+    from .catalog import query_files, saved_query
+    from .errors import UsageError
+
+    names = [p.stem for p in query_files()]
+    if name not in names:
+        import difflib
+
+        near = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+        did = f"; did you mean {near[0]!r}?" if near else ""
+        raise UsageError(f"no saved query {name!r}{did} (see `clustergraph query list`: "
+                         f"{', '.join(names)})")
+    return saved_query(name)
+
+
 @query.command("run")
 @click.argument("name", required=False)
-@click.option("--file", "file", type=click.Path(path_type=Path), metavar="FILE.rq",
-              help="Run the SPARQL query in this file instead of a saved one.")
+@click.option("--file", "file", type=click.Path(path_type=Path, allow_dash=True),
+              metavar="FILE.rq",
+              help="Run the SPARQL query in this file instead of a saved one (- reads it "
+                   "from standard input).")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
               help="A parameter value (repeatable). IRIs as <http://...> or prefixed "
                    "(country:BEL); years as 2023.")
 @click.option("--format", "-f", "fmt", default="table", show_default=True,
               type=click.Choice(["table", "csv", "tsv", "json", "markdown"]),
               help="table and markdown show labels; csv, tsv, json are the SPARQL formats.")
+@click.option("--columns", metavar="LIST", default=None,
+              help="Only these columns, in this order (country,policy), or all but these "
+                   "(-strands,-end). Any format.")
+@click.option("--labels", is_flag=True,
+              help="csv, tsv, json: add a column <name>Label with the label of each IRI, "
+                   "beside its column (table and markdown always show labels).")
+@click.option("--width", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Fit the table to N columns (0: no limit). Default: the terminal's "
+                   "width, else $COLUMNS, else 100. Long cells wrap; nothing is cut.")
 @click.option("--timeout", type=float, default=30.0, show_default=True, metavar="S",
               help="Stop (exit 5, no output) if the query runs longer than S seconds.")
 @click.option("--endpoint", metavar="URL",
@@ -88,31 +129,42 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
               help="Run on a store built by 'clustergraph load --store DIR' (nothing is "
                    "parsed).")
 def run_cmd(name: str | None, file: Path | None, params: tuple[str, ...], fmt: str,
-            timeout: float, endpoint: str | None, store_dir: str | None) -> None:
+            timeout: float, endpoint: str | None, store_dir: str | None,
+            columns: str | None = None, labels: bool = False,
+            width: int | None = None) -> None:
     """Run a saved query (NAME) or an ad-hoc one (--file) and print its results.
 
     Locally the query runs over the whole bundled graph. Queries that reach outside
     (SERVICE, LOAD, FROM) or change data are refused (exit 4); a query past --timeout
     stops with exit 5; an endpoint that fails, or answers only in part, gives exit 6.
 
+    A table is fitted to the terminal (or --width): long cells wrap onto more lines,
+    nothing is cut.
+
     \b
     Example:
       clustergraph query run policy-overview
       clustergraph query run policies-active-in-year --param year=2020 --format csv
       clustergraph query run --file my-question.rq --format json
+      clustergraph query run policy-overview --columns country,policy,start --width 80
+      clustergraph query run policy-overview --format csv --labels
+      echo 'ASK { ?s ?p ?o }' | clustergraph query run --file -
       clustergraph query run policy-overview --endpoint http://127.0.0.1:7878/query
       clustergraph query run policy-overview --store landscape.db
     """
-    from .catalog import load_query, saved_query
+    from .catalog import load_query
     from .errors import UsageError
     from .query import run
-    from .render import render
+    from .render import render, select_columns, terminal_width, with_labels
 
     if (name is None) == (file is None):
         raise UsageError("give either a saved query NAME or --file FILE.rq")
     if endpoint is not None and store_dir is not None:
         raise UsageError("give either --endpoint or --store, not both")
-    q = load_query(file) if file is not None else saved_query(name or "")
+    if file is not None:
+        q = _stdin_query() if str(file) == "-" else load_query(file)
+    else:
+        q = _saved(name or "")
     values = _parse_params(params)
     q.bind(values)  # a bad parameter fails before the graph is loaded
     kg = None
@@ -125,5 +177,11 @@ def run_cmd(name: str | None, file: Path | None, params: tuple[str, ...], fmt: s
 
         kg = load()
     result = run(q, values, kg=kg, endpoint=endpoint, timeout=timeout,
-                 labels=fmt in ("table", "markdown"))
-    click.echo(render(result, fmt), nl=False)
+                 labels=labels or fmt in ("table", "markdown"))
+    if columns is not None:
+        result = select_columns(result, columns)
+    if labels and fmt in ("csv", "tsv", "json"):
+        result = with_labels(result)
+    if width is None:
+        width = terminal_width(sys.stdout)
+    click.echo(render(result, fmt, width), nl=False)

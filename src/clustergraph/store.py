@@ -199,9 +199,11 @@ def load_file(store: ox.Store, path: Path, graph: str,
 
 def load_sources(sources: Sequence[Source], store: ox.Store | None = None) -> KnowledgeGraph:
     """Parse every source into its named graph of one (new, in-memory) store."""
+    from .progress import each
+
     store = store if store is not None else ox.Store()
     originals = Originals()
-    for src in sources:
+    for src in each(sources, "loading RDF files", unit="files"):
         load_file(store, src.path, src.graph, originals)
     return KnowledgeGraph(store=store, sources=list(sources), originals=originals.finish())
 
@@ -482,7 +484,9 @@ def build_store(
             graphs.append(layer_graph("queries"))
         # One stream over every file: the bulk loader's cost is per call (it writes and
         # ingests sorted files each time), so per-file calls would be several times slower.
-        quads = chain.from_iterable(streams)
+        from .progress import each
+
+        quads = iter(each(chain.from_iterable(streams), "building the store", unit="triples"))
         while True:
             batch = islice(quads, _BULK_BATCH)
             first = next(batch, None)
