@@ -168,6 +168,7 @@ def catalog_triples(graphs: dict[str, list[ox.Triple]], planned: dict[str, Plann
     """The DCAT-AP 3 record of the export (:func:`clustergraph.dcat.record`) extended with
     the publication's distributions and checksums."""
     from ..export import rdflib_term
+    from ..formats import FORMATS
     from ..store import to_oxigraph_term
 
     cache: dict[object, object] = {}
@@ -181,7 +182,7 @@ def catalog_triples(graphs: dict[str, list[ox.Triple]], planned: dict[str, Plann
     as_rdflib = {g: [(term(t.subject), term(t.predicate), term(t.object)) for t in ts]
                  for g, ts in graphs.items()}
     record = [ox.Triple(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o))
-              for s, p, o in dcat.record(as_rdflib)]
+              for s, p, o in dcat.record(as_rdflib, FORMATS.values())]
     return record + publication_record(planned, target)
 
 
