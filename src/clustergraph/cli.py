@@ -61,6 +61,10 @@ def _add_query_commands() -> None:
 
 _add_query_commands()
 
+from .diff.cli import diff_command  # noqa: E402  (clustergraph diff: its own subpackage)
+
+main.add_command(diff_command)
+
 
 def layers_option(default: str = "all") -> Any:
     """The shared ``--layers`` option: a comma-separated subset of the graph's layers."""
