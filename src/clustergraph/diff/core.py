@@ -53,6 +53,8 @@ RDF_EXTENSIONS = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl", ".n3
 
 _NT = ox.RdfFormat.N_TRIPLES
 _IRI_IN_TEXT = re.compile(r"<([^<>\s]*)>")
+_LITERAL_IN_TEXT = re.compile(r'"((?:[^"\\]|\\.)*)"(?:\^\^<([^<>\s]*)>|@([A-Za-z0-9-]+))?')
+_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -361,8 +363,9 @@ class Namer:
             label = self.label(iri)
             short = compact(iri)
             return f"{label} ({short})" if label else short
-        if term.startswith("["):
-            return _IRI_IN_TEXT.sub(lambda m: compact(m.group(1)), term)
+        if term.startswith("["):  # a blank node's description: literals plain, IRIs compact
+            return _IRI_IN_TEXT.sub(lambda m: compact(m.group(1)),
+                                    _LITERAL_IN_TEXT.sub(_literal_in_text, term))
         lit = next(iter(ox.parse(f"<urn:x> <urn:p> {term} .", format=_NT))).object
         dt = lit.datatype.value
         if lit.language:  # English, the language of the data, reads plain
@@ -371,6 +374,17 @@ class Namer:
             return lit.value
         return f"{lit.value} ({compact(dt)})" if not dt.startswith(
             "http://www.w3.org/2001/XMLSchema#") else lit.value
+
+
+def _literal_in_text(m: re.Match) -> str:
+    value, dt, lang = m.group(1), m.group(2), m.group(3)
+    if lang:
+        return f'"{value}"' if lang == "en" else f'"{value}"@{lang}'
+    if dt is None or dt == _XSD + "string":
+        return f'"{value}"'
+    if dt.startswith(_XSD):
+        return value
+    return m.group(0)
 
 
 def context_store() -> ox.Store:
