@@ -191,3 +191,54 @@ def test_deterministic(editions) -> None:  # noqa: ANN001
         {"kind": "criterion score", "added": 0, "removed": 0, "changed": 1},
         {"kind": "period", "added": 0, "removed": 0, "changed": 1},
         {"kind": "public organisation", "added": 0, "removed": 0, "changed": 1}]}
+
+
+def test_two_editions_in_one_graph(editions, tmp_path, runner) -> None:  # noqa: ANN001
+    """synth-be has a 2024 edition that restates one figure (generate's second edition):
+    the factsheet, the restated section and the figure change, nothing else."""
+    from clustergraph.store import build_store
+
+    result = diff(editions["old"], country="synth-be", editions=("2023", "2024"))
+    ids = "https://w3id.org/clustergraph/id/"
+    assert [(e.status, e.kind, e.iri) for e in result.entities] == [
+        ("changed", "country factsheet", ids + "factsheet/synth-be-YYYY"),
+        ("changed", "observation",
+         ids + "observation/synth-be-YYYY-synth-be-cluster-policy-2-phase-1"),
+        ("changed", "section", ids + "factsheet/synth-be-YYYY/section-3"),
+    ]
+    obs = result.entities[1]
+    assert [(c.label, [v.display for v in c.old], [v.display for v in c.new])
+            for c in obs.changes] == [
+        ("rdfs:label",
+         ["Belgium 2023: clusters labelled in phase 1 of Synthetic cluster policy 2 of Belgium"],
+         ["Belgium 2024: clusters labelled in phase 1 (revised)"]),
+        ("prov:wasDerivedFrom",
+         ["Belgium 2023, Table 3: Overview of cluster policy "
+          "(cgid:factsheet/synth-be-YYYY/table-3)"],
+         ["Belgium 2024, Section 3: National cluster policy "
+          "(cgid:factsheet/synth-be-YYYY/section-3)"]),
+        ("value", ["10"], ["20"]),
+    ]
+    fs = result.entities[0]
+    assert [(c.label, [v.display for v in c.old], [v.display for v in c.new])
+            for c in fs.changes][1:] == [
+        ("data date", ["2023-12-21"], ["2024-12-20"]),
+        ("edition", ["2023"], ["2024"]),
+        ("previous edition", [], ["cgid:factsheet/synth-be-2023"]),
+    ]
+    assert diff(editions["old"], country="synth-be", editions=("2023", "2023")).equal
+    # the same from a store
+    files = sorted(str(p) for p in editions["old"].rglob("*.ttl"))
+    build_store(tmp_path / "s.db", extra_files=files)
+    from_store = diff(tmp_path / "s.db", stores=True, country="synth-be",
+                      editions=("2023", "2024"))
+    assert to_json(_named(from_store)) == to_json(_named(result))
+    res = runner.invoke(main, ["diff", str(editions["old"]), "--country", "synth-be",
+                               "--edition", "2023", "--edition", "2025"])
+    assert (res.exit_code, res.output) == (2, (
+        "clustergraph: error: --edition 2025: the data of 'synth-be' has no factsheet of "
+        "that edition (NEW; its editions: 2023, 2024)\n"))
+    res = runner.invoke(main, ["diff", str(editions["old"]), "--edition", "2023"])
+    assert (res.exit_code, res.output) == (2, (
+        "clustergraph: error: --edition: give it twice (the old and the new edition), not "
+        "1 time\n"))

@@ -47,6 +47,7 @@ SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 DCT_TITLE = "http://purl.org/dc/terms/title"
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 LABEL_PROPERTIES = (RDFS_LABEL, SKOS_PREF, DCT_TITLE)
+PREVIOUS_EDITION = CG + "previousEdition"
 
 #: File extensions read from a folder (the RDF formats Oxigraph parses).
 RDF_EXTENSIONS = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl", ".n3")
@@ -137,6 +138,100 @@ def store_side(directory: str | Path, country: str | None = None) -> Side:
             raise UsageError(f"--country {country}: the store {directory} has no data "
                              f"folder {country!r}")
     return Side(str(directory), kg.store, sorted(graphs, key=lambda g: g.value))
+
+
+# ---------------------------------------------------------------------------------------------
+# Two editions of one country in one graph
+# ---------------------------------------------------------------------------------------------
+
+_EDITIONS_QUERY = """
+PREFIX cg: <https://w3id.org/clustergraph/ontology#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT DISTINCT ?s ?year WHERE {
+  ?fs a cg:Factsheet ; cg:edition ?year .
+  { ?s prov:wasDerivedFrom ?part . ?part dct:isPartOf* ?fs } UNION { ?s dct:isPartOf* ?fs }
+}"""
+
+
+def edition_sides(side: Side, code: str, old_year: str, new_year: str) -> tuple[Side, Side]:
+    """The country folder ``code`` of one side as of two of its factsheet editions, as two
+    sides to compare (``data/README.md``, "Editions").
+
+    A node whose IRI holds ``<code>-<year>`` is what that edition states: the view of
+    edition Y keeps, per IRI with the year taken out, the latest such node of a year up to
+    Y (a later edition's restatement supersedes the earlier one). Any other node is kept
+    from the first edition it is derived from (``prov:wasDerivedFrom`` a part of that
+    edition's factsheet) on, or always if it is derived from no edition (web pages, the
+    shared layer). IRIs are compared with ``<code>-<year>`` replaced by ``<code>-YYYY``, so the
+    2023 and 2024 figures of one thing are one entity whose value changed; the objects of
+    ``cg:previousEdition`` keep their year (they name another edition)."""
+    years: dict[str, set[int]] = {}
+    editions: set[int] = set()
+    for row in side.store.query(_EDITIONS_QUERY, use_default_graph_as_union=True):
+        if isinstance(row["s"], ox.NamedNode):
+            y = _year(row["year"].value)
+            if y is not None:
+                years.setdefault(row["s"].value, set()).add(y)
+                editions.add(y)
+    wanted = []
+    for label, year in (("OLD", old_year), ("NEW", new_year)):
+        y = _year(year)
+        if y is None or y not in editions:
+            known = ", ".join(str(e) for e in sorted(editions)) or "none"
+            raise UsageError(f"--edition {year}: the data of {code!r} has no factsheet of "
+                             f"that edition ({label}; its editions: {known})")
+        wanted.append(y)
+    tokens = {y: f"{code}-{y}" for y in editions}
+    generic = f"{code}-YYYY"
+
+    def edition_of(iri: str) -> int | None:
+        for y, tok in tokens.items():
+            if tok in iri:
+                return y
+        return None
+
+    def normal(iri: str) -> str:
+        for tok in tokens.values():
+            iri = iri.replace(tok, generic)
+        return iri
+
+    subjects: dict[str, list[ox.Quad]] = {}
+    for q in side.quads():
+        subjects.setdefault(q.subject.value if isinstance(q.subject, ox.NamedNode)
+                            else "_:" + q.subject.value, []).append(q)
+    stated: dict[str, dict[int, str]] = {}  # normalised IRI -> edition -> IRI
+    for s in subjects:
+        y = edition_of(s)
+        if y is not None:
+            stated.setdefault(normal(s), {})[y] = s
+
+    def term(t):  # noqa: ANN001, ANN202
+        return ox.NamedNode(normal(t.value)) if isinstance(t, ox.NamedNode) else t
+
+    out = []
+    for y in wanted:
+        store = ox.Store()
+        for s, quads in subjects.items():
+            own = edition_of(s)
+            if own is not None:
+                latest = max((e for e in stated[normal(s)] if e <= y), default=None)
+                keep = own == latest
+            else:
+                first = min(years.get(s, ()), default=None)
+                keep = first is None or first <= y
+            if keep:
+                store.extend(ox.Quad(term(q.subject), q.predicate,
+                                     q.object if q.predicate.value == PREVIOUS_EDITION
+                                     else term(q.object))
+                             for q in quads)
+        out.append(Side(f"{side.name} ({code}, edition {y})", store, [ox.DefaultGraph()]))
+    return out[0], out[1]
+
+
+def _year(text: str) -> int | None:
+    m = re.match(r"^\s*(\d{4})", text)
+    return int(m.group(1)) if m else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -560,16 +655,43 @@ def entity_sort_key(e: EntityChange) -> tuple:
             hashlib.sha256(repr(e.changes).encode()).hexdigest())
 
 
-def diff(old: str | Path | Sequence[str | Path], new: str | Path | Sequence[str | Path], *,
-         stores: bool = False, country: str | None = None) -> DiffResult:
+def _country_files_side(spec: str | Path | Sequence[str | Path], country: str,
+                        which: str) -> Side:
+    paths = [spec] if isinstance(spec, (str, Path)) else list(spec)
+    files = [f for p in paths for f in rdf_files(Path(p))
+             if country in f.resolve().parent.parts[-1:]]
+    if not files:
+        raise UsageError(f"--country {country}: {which} has no file in a folder "
+                         f"named {country!r}")
+    return files_side(files, " ".join(str(p) for p in paths))
+
+
+def diff(old: str | Path | Sequence[str | Path],
+         new: str | Path | Sequence[str | Path] | None = None, *,
+         stores: bool = False, country: str | None = None,
+         editions: tuple[str, str] | None = None) -> DiffResult:
     """Compare two versions of the graph: each a file, a folder, a list of them, or (with
     ``stores=True``) a persistent store directory; ``country`` keeps only that data folder
-    (files under a folder of that name; a store's graph of that folder).
+    (files under a folder of that name; a store's graph of that folder). With
+    ``editions=(OLD_YEAR, NEW_YEAR)`` and ``country``, ``old`` is one version and two of the
+    country's factsheet editions in it are compared (:func:`edition_sides`).
 
     >>> r = diff("old/", "new/")             # doctest: +SKIP
     >>> r.counts()                           # doctest: +SKIP
     {'added': 2, 'removed': 0, 'changed': 4}
     """
+    if editions is not None:
+        if country is None:
+            raise UsageError("--edition needs --country CODE (the country whose editions "
+                             "are compared)")
+        if new is not None:
+            raise UsageError("--edition compares two editions inside one version: give one "
+                             "path (or store), not OLD and NEW")
+        side = store_side(old, country) if stores else _country_files_side(old, country, "DATA")
+        return compare(*edition_sides(side, country, *editions))
+    if new is None:
+        raise UsageError("NEW is missing (or give --country CODE --edition OLD_YEAR "
+                         "--edition NEW_YEAR to compare two editions in one graph)")
     sides = []
     for which, spec in (("OLD", old), ("NEW", new)):
         paths = [spec] if isinstance(spec, (str, Path)) else list(spec)
@@ -579,12 +701,7 @@ def diff(old: str | Path | Sequence[str | Path], new: str | Path | Sequence[str 
             sides.append(store_side(paths[0], country))
             continue
         if country is not None:
-            files = [f for p in paths for f in rdf_files(Path(p))
-                     if country in f.resolve().parent.parts[-1:]]
-            if not files:
-                raise UsageError(f"--country {country}: {which} has no file in a folder "
-                                 f"named {country!r}")
-            side = files_side(files, " ".join(str(p) for p in paths))
+            side = _country_files_side(paths, country, which)
         else:
             side = files_side(paths)
         sides.append(side)
