@@ -80,6 +80,9 @@ def test_seeded_edits_exactly(editions) -> None:  # noqa: ANN001
     assert _edits(result) == EXPECTED
     assert result.counts() == {"added": 1, "removed": 0, "changed": 6}
     assert (result.triples_added, result.triples_removed) == (10, 6)
+    assert [(m.property, m.value.term, m.source[0], m.target[0]) for m in result.moves] == [
+        (CG + "hasInstrument", f"<{POLICY}1-instrument-hard-skills>", POLICY + "1",
+         POLICY + "2")]
     by_iri = {e.iri: e for e in result.entities}
     budget = by_iri[POLICY + "1-budget-annual"]
     assert (budget.kind, budget.label) == ("budget",

@@ -351,6 +351,43 @@ class EntityChange:
 STATUSES = ("added", "removed", "changed")
 
 
+@dataclass(frozen=True)
+class Move:
+    """A value (an IRI) that ``source`` lost and ``target`` gained through ``property``."""
+
+    property: str
+    label: str
+    value: Value
+    source: tuple[str, str]  # (IRI, label) of the entity that lost it
+    target: tuple[str, str]  # (IRI, label) of the entity that gained it
+
+
+def find_moves(entities: Sequence[EntityChange]) -> list[Move]:
+    """The IRI values that exactly one entity lost and exactly one other gained through one
+    property (both entities present on both sides)."""
+    lost: dict[tuple[str, str], list[EntityChange]] = {}
+    gained: dict[tuple[str, str], list[EntityChange]] = {}
+    values: dict[tuple[str, str], tuple[str, Value]] = {}
+    for e in entities:
+        if e.status != "changed" or e.iri is None:
+            continue
+        for c in e.changes:
+            for v in c.old:
+                if v.term.startswith("<"):
+                    lost.setdefault((c.property, v.term), []).append(e)
+                    values[(c.property, v.term)] = (c.label, v)
+            for v in c.new:
+                if v.term.startswith("<"):
+                    gained.setdefault((c.property, v.term), []).append(e)
+    moves = []
+    for key in sorted(set(lost) & set(gained)):
+        if len(lost[key]) == 1 and len(gained[key]) == 1:
+            (a,), (b,) = lost[key], gained[key]
+            label, value = values[key]
+            moves.append(Move(key[0], label, value, (a.iri, a.label), (b.iri, b.label)))
+    return moves
+
+
 @dataclass
 class DiffResult:
     old: str
@@ -360,6 +397,9 @@ class DiffResult:
     triples_added: int
     triples_removed: int
     entities: list[EntityChange]
+    #: IRI values that one entity lost and another gained through the same property (an
+    #: instrument moved from one policy to another), sorted
+    moves: list[Move] = field(default_factory=list)
 
     @property
     def equal(self) -> bool:
@@ -647,7 +687,7 @@ def compare(old: Side, new: Side, context: ox.Store | None = None) -> DiffResult
         blank_delta_added += sum((n - o).values())
     entities.sort(key=entity_sort_key)
     return DiffResult(old.name, new.name, n_old, n_new, len(added) + blank_delta_added,
-                      len(removed) + blank_delta_removed, entities)
+                      len(removed) + blank_delta_removed, entities, find_moves(entities))
 
 
 def entity_sort_key(e: EntityChange) -> tuple:

@@ -14,6 +14,8 @@ changes meaning or goes away; keys may be added)::
       "summary": {"added": int, "removed": int, "changed": int,
                   "triples_added": int, "triples_removed": int,
                   "by_kind": [{"kind": str, "added": int, "removed": int, "changed": int}]},
+      "moves": [{"property": str, "label": str, "value": {"term": str, "display": str},
+                 "from": {"iri": str, "label": str}, "to": {"iri": str, "label": str}}],
       "entities": [{
         "status": "added" | "removed" | "changed",
         "iri": str | null,                  # null: a blank node no IRI reaches
@@ -25,9 +27,11 @@ changes meaning or goes away; keys may be added)::
       }]
     }
 
-``term`` is the value in N-Triples syntax (a blank node: the canonical text of its
-description, ``[<p> value ; ...]``); ``old``/``new`` of a change hold only the values that
-went away and those that came. Entities are sorted by status (added, removed, changed),
+``moves`` pairs a value (an IRI) that one changed entity lost with the other that gained it
+through the same property (an instrument moved from one policy to another); both entities are
+also in ``entities``. ``term`` is the value in N-Triples syntax (a blank node: the canonical
+text of its description, ``[<p> value ; ...]``); ``old``/``new`` of a change hold only the
+values that went away and those that came. Entities are sorted by status (added, removed, changed),
 kind, label and IRI.
 """
 
@@ -56,6 +60,13 @@ def to_json(result: DiffResult) -> str:
             "triples_removed": result.triples_removed,
             "by_kind": [{"kind": k, **c} for k, c in result.by_kind()],
         },
+        "moves": [
+            {"property": m.property, "label": m.label,
+             "value": {"term": m.value.term, "display": m.value.display},
+             "from": {"iri": m.source[0], "label": m.source[1]},
+             "to": {"iri": m.target[0], "label": m.target[1]}}
+            for m in result.moves
+        ],
         "entities": [_entity_json(e) for e in result.entities],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
@@ -100,6 +111,11 @@ def to_markdown(result: DiffResult) -> str:
     for kind, c in result.by_kind():
         out.append(f"| {_cell(kind)} | {c['added']} | {c['removed']} | {c['changed']} |")
     out.append("")
+    if result.moves:
+        out += [f"Moved ({len(result.moves)}):", ""]
+        out += [f"- {m.value.display}: {m.label} of {m.source[1]} → of {m.target[1]}"
+                for m in result.moves]
+        out.append("")
     titles = {"added": "Added", "removed": "Removed", "changed": "Changed"}
     for status in STATUSES:
         group = [e for e in result.entities if e.status == status]
