@@ -258,6 +258,8 @@ class BlankPart:
     owned: dict[str, Counter]
     #: canonical texts of the blank nodes no IRI and no other blank node reaches
     roots: Counter
+    #: canonical text -> number of triples in that closed description
+    sizes: dict[str, int] = field(default_factory=dict)
 
 
 def blank_part(lines: Iterable[bytes]) -> BlankPart:
@@ -276,6 +278,7 @@ def blank_part(lines: Iterable[bytes]) -> BlankPart:
             owner_edges.append((s.value, p, o.value))  # o is a blank node
             referenced.add(o.value)
     canon: dict[str, str] = {}
+    sizes: dict[str, int] = {}
 
     def describe(b: str, stack: tuple[str, ...]) -> str:
         if b in canon:
@@ -283,10 +286,17 @@ def blank_part(lines: Iterable[bytes]) -> BlankPart:
         if b in stack:  # a cycle of blank nodes: refer back by depth
             return f"[^{len(stack) - stack.index(b)}]"
         parts = []
+        size = 0
         for p, o in out_edges.get(b, ()):
-            val = describe(o.value, (*stack, b)) if isinstance(o, ox.BlankNode) else str(o)
+            if isinstance(o, ox.BlankNode):
+                val = describe(o.value, (*stack, b))
+                size += 1 + sizes.get(val, 0)
+            else:
+                val = str(o)
+                size += 1
             parts.append(f"<{p}> {val}")
         text = "[" + " ; ".join(sorted(parts)) + "]"
+        sizes.setdefault(text, size)
         if "[^" not in text:  # memoise only texts free of back references (label-free)
             canon[b] = text
         return text
@@ -301,7 +311,7 @@ def blank_part(lines: Iterable[bytes]) -> BlankPart:
     for s, p, b in owner_edges:
         owned.setdefault(s, Counter())[(p, canon[b])] += 1
     roots = Counter(canon[b] for b in out_edges if b not in referenced)
-    return BlankPart(canon, owned, roots)
+    return BlankPart(canon, owned, roots, sizes)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -678,13 +688,13 @@ def compare(old: Side, new: Side, context: ox.Store | None = None) -> DiffResult
             desc = _root_description(text)
             od, nd = (desc, {}) if status == "removed" else ({}, desc)
             entities.append(_entity(status, None, od, nd, namer))
-    # Triple counts: blank-node triples compared by content, as multisets of descriptions.
-    blank_delta_removed = sum((ob.roots - nb.roots).values())
-    blank_delta_added = sum((nb.roots - ob.roots).values())
+    sizes = {**ob.sizes, **nb.sizes}
+    blank_delta_removed = sum(sizes.get(t, 0) * n for t, n in (ob.roots - nb.roots).items())
+    blank_delta_added = sum(sizes.get(t, 0) * n for t, n in (nb.roots - ob.roots).items())
     for s in set(ob.owned) | set(nb.owned):
         o, n = ob.owned.get(s, Counter()), nb.owned.get(s, Counter())
-        blank_delta_removed += sum((o - n).values())
-        blank_delta_added += sum((n - o).values())
+        blank_delta_removed += sum((1 + sizes.get(t, 0)) * k for (_p, t), k in (o - n).items())
+        blank_delta_added += sum((1 + sizes.get(t, 0)) * k for (_p, t), k in (n - o).items())
     entities.sort(key=entity_sort_key)
     return DiffResult(old.name, new.name, n_old, n_new, len(added) + blank_delta_added,
                       len(removed) + blank_delta_removed, entities, find_moves(entities))
