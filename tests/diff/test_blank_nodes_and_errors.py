@@ -155,3 +155,16 @@ def test_bad_input_is_one_line_and_exit_3(tmp_path, runner) -> None:  # noqa: AN
     assert res.exit_code == 2
     assert res.output == ("clustergraph: error: --country xx: OLD has no file in a folder "
                           "named 'xx'\n")
+
+
+def test_blank_node_labels_are_local_to_a_file(tmp_path) -> None:  # noqa: ANN001
+    """_:b in two files is two blank nodes (N-Quads keeps the labels it reads: renamed per
+    file)."""
+    folder = tmp_path / "two"
+    folder.mkdir()
+    budget = '<EX#P> <CG#hasBudget> _:b .\n_:b <CG#amount> "{}"^^<XSD#integer> .\n'
+    _write(folder / "a.nq", _expand(budget.format(1)))
+    _write(folder / "b.nq", _expand(budget.format(2)))
+    one = _write(tmp_path / "one.ttl",
+                 PREFIXES + ":P cg:hasBudget [ cg:amount 1 ] , [ cg:amount 2 ] .\n")
+    assert diff(folder, one).equal

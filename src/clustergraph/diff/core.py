@@ -114,7 +114,9 @@ def files_side(paths: Sequence[str | Path], name: str | None = None) -> Side:
         fmt = rdf_format(path)
         try:
             if fmt.supports_datasets:  # every graph of a quad file into the default graph
-                quads = ox.parse(raw, format=fmt, base_iri=path.resolve().as_uri())
+                # (blank-node labels are local to a file: fresh ones, as store.load gives)
+                quads = ox.parse(raw, format=fmt, base_iri=path.resolve().as_uri(),
+                                 rename_blank_nodes=True)
                 store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
             else:  # parsed and stored in Rust: several times faster
                 store.load(raw, format=fmt, base_iri=path.resolve().as_uri())
