@@ -236,6 +236,11 @@ def test_two_editions_in_one_graph(editions, tmp_path, runner) -> None:  # noqa:
     from_store = diff(tmp_path / "s.db", stores=True, country="synth-be",
                       editions=("2023", "2024"))
     assert to_json(_named(from_store)) == to_json(_named(result))
+    res = runner.invoke(main, ["diff", "--store", str(tmp_path / "s.db"), "--country",
+                               "synth-at", "--edition", "2023", "--edition", "2024"])
+    assert (res.exit_code, res.output) == (2, (  # synth-be's 2024 edition is not synth-at's
+        "clustergraph: error: --edition 2024: the data of 'synth-at' has no factsheet of "
+        "that edition (NEW; its editions: 2023)\n"))
     res = runner.invoke(main, ["diff", str(editions["old"]), "--country", "synth-be",
                                "--edition", "2023", "--edition", "2025"])
     assert (res.exit_code, res.output) == (2, (

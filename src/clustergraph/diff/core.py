@@ -150,7 +150,7 @@ _EDITIONS_QUERY = """
 PREFIX cg: <https://w3id.org/clustergraph/ontology#>
 PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT DISTINCT ?s ?year WHERE {
+SELECT DISTINCT ?s ?fs ?year WHERE {
   ?fs a cg:Factsheet ; cg:edition ?year .
   { ?s prov:wasDerivedFrom ?part . ?part dct:isPartOf* ?fs } UNION { ?s dct:isPartOf* ?fs }
 }"""
@@ -168,10 +168,15 @@ def edition_sides(side: Side, code: str, old_year: str, new_year: str) -> tuple[
     shared layer). IRIs are compared with ``<code>-<year>`` replaced by ``<code>-YYYY``, so the
     2023 and 2024 figures of one thing are one entity whose value changed; the objects of
     ``cg:previousEdition`` keep their year (they name another edition)."""
+    subjects: dict[str, list[ox.Quad]] = {}
+    for q in side.quads():
+        subjects.setdefault(q.subject.value if isinstance(q.subject, ox.NamedNode)
+                            else "_:" + q.subject.value, []).append(q)
     years: dict[str, set[int]] = {}
     editions: set[int] = set()
     for row in side.store.query(_EDITIONS_QUERY, use_default_graph_as_union=True):
-        if isinstance(row["s"], ox.NamedNode):
+        # only the factsheets this country's folder describes (a store holds every country)
+        if isinstance(row["s"], ox.NamedNode) and row["fs"].value in subjects:
             y = _year(row["year"].value)
             if y is not None:
                 years.setdefault(row["s"].value, set()).add(y)
@@ -198,10 +203,6 @@ def edition_sides(side: Side, code: str, old_year: str, new_year: str) -> tuple[
             iri = iri.replace(tok, generic)
         return iri
 
-    subjects: dict[str, list[ox.Quad]] = {}
-    for q in side.quads():
-        subjects.setdefault(q.subject.value if isinstance(q.subject, ox.NamedNode)
-                            else "_:" + q.subject.value, []).append(q)
     stated: dict[str, dict[int, str]] = {}  # normalised IRI -> edition -> IRI
     for s in subjects:
         y = edition_of(s)
