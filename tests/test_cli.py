@@ -156,9 +156,13 @@ def test_info_lists_classes_with_counts(info_output: dict[str, list[list[str]]])
 def test_info_lists_concept_schemes_with_sizes(info_output: dict[str, list[list[str]]]) -> None:
     rows = info_output["Concept schemes (concepts)"]
     schemes = {name: (int(n), label) for name, n, label in rows}
-    # one scheme per vocabulary file, and four reference schemes (NUTS, NACE, countries,
-    # frequencies)
-    assert len(schemes) == len(resources.vocabulary_files()) + 4 == 33
+    # one scheme per vocabulary file, and five reference schemes (NUTS, NACE, countries,
+    # frequencies, currencies)
+    assert len(schemes) == len(resources.vocabulary_files()) + 5 == 37
+    assert schemes["<http://publications.europa.eu/resource/authority/currency>"] == (
+        289,
+        "Currencies",
+    )
     assert schemes["cgv:industrial-ecosystem"] == (14, "Industrial ecosystems")
     assert schemes["cgv:state-of-play-criterion"] == (4, "State-of-play criteria")
     assert schemes["cgv:state-of-play-level"] == (16, "State-of-play levels")

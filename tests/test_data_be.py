@@ -599,3 +599,40 @@ def test_data_readme_tells_how_to_add_a_country():
     assert "Adding the next country" in text
     for name in ("factsheet.ttl", "policies.ttl", "state-of-play.ttl", "semester.ttl"):
         assert name in text  # every part's file is described
+
+
+# The shared EU layer (issue 12) -----------------------------------------------------------------
+
+
+def test_eu_wide_nodes_are_described_in_data_eu_only(kg):
+    """Euroclusters, EU programmes, funding periods, the ECCP and its method are described in
+    data/eu/ (its own named graph), referred to from data/be/, and keep Belgium's sections
+    as their provenance."""
+    rows = select(
+        kg,
+        """
+        SELECT ?g (COUNT(DISTINCT ?s) AS ?n) WHERE {
+          GRAPH ?g { ?s a ?type }
+          VALUES ?type { cg:Eurocluster cg:Programme cg:AgglomerationMethod }
+        } GROUP BY ?g ORDER BY ?g""",
+    )
+    assert rows == [("https://w3id.org/clustergraph/graph/data/eu", 8 + 6 + 1)]
+    periods = select(
+        kg,
+        """
+        SELECT ?p ?part WHERE { GRAPH <https://w3id.org/clustergraph/graph/data/eu> {
+          ?p a cg:Period ; prov:wasDerivedFrom ?part } } ORDER BY ?p ?part""",
+    )
+    assert periods == [
+        ("https://w3id.org/clustergraph/id/period/2014-2020", FS + "/section-2.3"),
+        ("https://w3id.org/clustergraph/id/period/2021-2027", FS + "/section-1"),
+        ("https://w3id.org/clustergraph/id/period/2021-2027", FS + "/section-2.3"),
+    ]
+    shared = select(
+        kg,
+        """
+        SELECT DISTINCT ?s WHERE {
+          GRAPH <https://w3id.org/clustergraph/graph/data/be> { ?s ?p ?o }
+          GRAPH <https://w3id.org/clustergraph/graph/data/eu> { ?s ?p2 ?o2 } }""",
+    )
+    assert shared == []

@@ -326,3 +326,31 @@ def test_no_owl_imports(path: Path) -> None:
         if q.predicate.value == "http://www.w3.org/2002/07/owl#imports"
     ]
     assert imports == [], f"{path.name} asks for owl:imports (nothing may be fetched)"
+
+
+# --------------------------------------------------------------------------- 0.2.0 (issue 12)
+
+
+def test_the_terms_of_issue_12_are_aligned(onto: KnowledgeGraph) -> None:
+    rows = select(
+        onto,
+        """
+        SELECT ?term ?super WHERE {
+          VALUES ?term { cg:isPartOf cg:hasPart cg:partType cg:previousEdition cg:retrievalDate
+                         cg:WebPage cg:Consortium cg:Eurocluster cg:statedMemberCount }
+          ?term rdfs:subPropertyOf|rdfs:subClassOf ?super } ORDER BY ?term ?super""",
+    )
+    assert rows == [
+        (CG + "Consortium", "http://www.w3.org/ns/org#OrganizationalCollaboration"),
+        (CG + "Eurocluster", CG + "Consortium"),
+        (CG + "WebPage", "https://schema.org/WebPage"),
+        (CG + "WebPage", CG + "SourceDocument"),
+        (CG + "hasPart", "http://purl.org/dc/terms/hasPart"),
+        (CG + "isPartOf", "http://purl.org/dc/terms/isPartOf"),
+        (CG + "partType", "http://purl.org/dc/terms/type"),
+        (CG + "previousEdition", "http://www.w3.org/ns/prov#wasRevisionOf"),
+        (CG + "retrievalDate", "http://purl.org/dc/terms/date"),
+        (CG + "statedMemberCount", CG + "statedCount"),
+    ]
+    assert select(onto, "SELECT ?v WHERE { ?o a owl:Ontology ; owl:versionInfo ?v }") == [
+        ("0.2.0",)]

@@ -234,6 +234,7 @@ cgsh:TestDeactivatedShape a sh:NodeShape ; sh:targetClass cg:Budget ; sh:deactiv
 
 BUDGETS = PREFIXES + """
 ex:budget a cg:Budget ; cg:amount 50.5 ; cg:budgetType v:budget-type\\/annual ;
+    cg:currency <http://publications.europa.eu/resource/authority/currency/EUR> ;
     prov:wasDerivedFrom ex:section .
 ex:budget-2 a cg:Budget ; cg:dataAvailability v:data-availability\\/no-data-available ;
     cg:budgetType v:budget-type\\/overall ; prov:wasDerivedFrom ex:section .

@@ -427,11 +427,6 @@ def test_the_agreed_concepts_exist_in_their_schemes(vocab: KnowledgeGraph) -> No
          f"https://w3id.org/clustergraph/vocab/{scheme}")
         for scheme, slugs in AGREED.items()
         for slug in slugs
-        if (scheme, slug) not in {  # Belgium's concepts, sourced by the scheme-wide test
-            ("authority-role", "drafting-and-implementation"), ("authority-role", "funding"),
-            ("authority-role", "oversight"), ("evaluation-availability", "in-itinere"),
-            ("evaluation-availability", "ex-ante"),
-        }
     }
     assert expected - found == set()
 
@@ -473,16 +468,15 @@ def test_the_new_concepts_notations(vocab: KnowledgeGraph) -> None:
 # --------------------------------------------------------------------------- currencies
 
 CURRENCY = "http://publications.europa.eu/resource/authority/currency"
+#: The currencies of the countries in countries.ttl, with the English labels of the EU
+#: authority table.
 CURRENCY_LABELS = {
-    # the EU authority table's labels (six found)
-    "DKK": "Danish krone", "EUR": "Euro", "GBP": "Pound sterling", "ISK": "Iceland króna",
-    "NOK": "Norwegian krone", "SEK": "Swedish krona",
-    # ISO 4217 List One names
-    "ALL": "Lek", "AMD": "Armenian Dram", "BAM": "Convertible Mark", "BGN": "Bulgarian Lev",
-    "CHF": "Swiss Franc", "CZK": "Czech Koruna", "GEL": "Lari", "HRK": "Kuna",
-    "HUF": "Forint", "ILS": "New Israeli Sheqel", "MDL": "Moldovan Leu", "MKD": "Denar",
-    "PLN": "Zloty", "RON": "Romanian Leu", "RSD": "Serbian Dinar", "TND": "Tunisian Dinar",
-    "TRY": "Turkish Lira", "UAH": "Hryvnia",
+    "ALL": "Lek", "AMD": "Dram", "BAM": "Convertible mark", "BGN": "Lev",
+    "CHF": "Swiss franc", "CZK": "Czech koruna", "DKK": "Danish krone", "EUR": "Euro",
+    "GBP": "Pound sterling", "GEL": "Lari", "HRK": "Kuna", "HUF": "Forint", "ILS": "Shekel",
+    "ISK": "Iceland króna", "MDL": "Moldovan leu", "MKD": "Denar", "NOK": "Norwegian krone",
+    "PLN": "Zloty", "RON": "Romanian leu", "RSD": "Serbian dinar", "SEK": "Swedish krona",
+    "TND": "Tunisian dinar", "TRY": "Turkish lira", "UAH": "Hryvnia",
 }
 
 
@@ -497,35 +491,34 @@ def test_the_currency_table(vocab: KnowledgeGraph) -> None:
           }}
         }} ORDER BY ?code""",
     )
-    assert {code: label for _, code, label, _ in rows} == CURRENCY_LABELS
-    assert len(rows) == 24
+    assert len(rows) == 289
+    labels = {code: label for _, code, label, _ in rows}
+    assert len(labels) == 289
+    assert {c: labels[c] for c in CURRENCY_LABELS} == CURRENCY_LABELS
+    assert labels["USD"] == "US dollar" and labels["NLG"] == "Netherlands guilder"
     assert all(c == f"{CURRENCY}/{code}" for c, code, _, _ in rows)
-    eu_labelled = {code for _, code, _, src in rows if src == CURRENCY}
-    assert eu_labelled == {"DKK", "EUR", "GBP", "ISK", "NOK", "SEK"}
+    assert {src for _, _, _, src in rows} == {CURRENCY}
+    # ISO 4217 alpha-3 codes, and the placeholder every EU authority table has
+    odd = [code for code in labels if not (len(code) == 3 and code.isupper() and code.isalpha())]
+    assert odd == ["OP_DATPRO"]
 
 
-def test_every_country_with_a_currency_in_the_iso_list_has_one(vocab: KnowledgeGraph) -> None:
-    """Each currency names the countries it is listed for; together they cover every
-    country of countries.ttl but Kosovo, which the ISO list copy does not hold."""
+def test_withdrawn_currencies_say_when_they_were_last_listed(vocab: KnowledgeGraph) -> None:
     rows = select(
         vocab,
         f"""
-        SELECT ?comment WHERE {{ ?c skos:inScheme <{CURRENCY}> ; rdfs:comment ?comment }}""",
+        SELECT ?code ?comment WHERE {{
+          ?c skos:inScheme <{CURRENCY}> ; skos:notation ?code ; rdfs:comment ?comment
+        }} ORDER BY ?code""",
     )
-    listed = {
-        name.strip()
-        for (comment,) in rows
-        for name in comment.split("): ", 1)[1].rstrip(".").split(", ")
-    }
-    countries = {
-        label
-        for (label,) in select(
-            vocab,
-            """SELECT ?l WHERE { ?c a cg:Country ; skos:prefLabel ?l FILTER(LANG(?l) = "en") }""",
-        )
-    }
-    assert countries - listed == {"Kosovo"}
-    assert listed - countries == set()
+    comments = dict(rows)
+    assert len(comments) == 135
+    assert comments["BGN"] == (
+        "Not in the latest version of the table consulted (20260105-0); last listed in "
+        "version 20250924-0."
+    )
+    assert comments["HRK"].endswith("last listed in version 20221214-0.")
+    assert "EUR" not in comments and "DKK" not in comments
 
 
 def test_the_shipped_euro_unit_matches_the_currency_table(vocab: KnowledgeGraph) -> None:
@@ -535,3 +528,187 @@ def test_the_shipped_euro_unit_matches_the_currency_table(vocab: KnowledgeGraph)
                                    ?c skos:inScheme <{CURRENCY}> ; skos:prefLabel ?label }}""",
     )
     assert rows == [("Euro",)]
+
+
+# --------------------------------------------------------------------------- sourced values
+
+#: Concepts per scheme: the Belgium factsheet's values plus the sourced additions (README.md
+#: in ontology/vocabularies says where each comes from). A change here is a change of a
+#: code list and belongs in that README too.
+CONCEPTS_PER_SCHEME = {
+    "agglomeration-criterion": 2, "agglomeration-type": 2, "authority-role": 8,
+    "beneficiary-type": 12, "budget-type": 3, "comparison": 2, "competence-area": 4,
+    "consortium-role": 2, "data-availability": 1, "eu-priority": 4,
+    "evaluation-availability": 4, "evidence": 4, "funding-source-type": 3,
+    "governance-level": 4, "indicator": 2, "industrial-ecosystem": 14, "instrument-type": 13,
+    "measure": 21, "member-type": 3, "objective": 13, "organisation-type": 9,
+    "partnership-type": 3, "period-type": 4, "policy-focus": 3, "policy-part-type": 2,
+    "policy-type": 6, "qualifier": 4, "semester-policy-area": 6, "source-type": 4,
+    "state-of-play-criterion": 4, "state-of-play-level": 16, "unit": 4,
+}
+
+
+def test_concepts_per_scheme(vocab: KnowledgeGraph) -> None:
+    rows = select(
+        vocab,
+        f"""
+        SELECT ?s (COUNT(DISTINCT ?c) AS ?n) WHERE {{
+          GRAPH <{VOCABULARIES}> {{ ?c a skos:Concept ; skos:inScheme ?s }}
+        }} GROUP BY ?s ORDER BY ?s""",
+    )
+    assert {s.rsplit("/", 1)[-1]: n for s, n in rows} == CONCEPTS_PER_SCHEME
+
+
+def test_every_vocabulary_concept_has_notation_label_definition_and_source(
+    vocab: KnowledgeGraph,
+) -> None:
+    rows = select(
+        vocab,
+        f"""
+        SELECT ?c ?missing WHERE {{
+          GRAPH <{VOCABULARIES}> {{ ?c a skos:Concept }}
+          VALUES ?missing {{ "notation" "prefLabel@en" "definition@en" "dct:source"
+                            "editorialNote@en" }}
+          FILTER(
+            (?missing = "notation" && NOT EXISTS {{ ?c skos:notation ?n }})
+            || (?missing = "prefLabel@en"
+                && NOT EXISTS {{ ?c skos:prefLabel ?l FILTER(LANG(?l) = "en") }})
+            || (?missing = "definition@en"
+                && NOT EXISTS {{ ?c skos:definition ?d FILTER(LANG(?d) = "en") }})
+            || (?missing = "dct:source" && NOT EXISTS {{ ?c dct:source ?src }})
+            || (?missing = "editorialNote@en"
+                && NOT EXISTS {{ ?c skos:editorialNote ?e FILTER(LANG(?e) = "en") }})
+          )
+        }} ORDER BY ?c ?missing""",
+    )
+    assert rows == [], "vocabulary concepts missing a property:" + offenders(rows)
+
+
+def test_sources_are_web_documents_or_parts_of_the_belgium_factsheet() -> None:
+    """dct:source is an IRI: an http(s) document, or a section/table of the Belgium
+    factsheet that data/be/factsheet.ttl describes (so the citation resolves in the graph)."""
+    kg = load(["vocabularies", "data"])
+    rows = select(
+        kg,
+        f"""
+        SELECT DISTINCT ?src (isIRI(?src) AS ?iri) ?described WHERE {{
+          GRAPH <{VOCABULARIES}> {{ ?c a skos:Concept ; dct:source ?src }}
+          BIND(EXISTS {{ ?src rdfs:label ?label }} AS ?described)
+        }} ORDER BY ?src""",
+    )
+    assert rows
+    factsheet = "https://w3id.org/clustergraph/id/factsheet/be-2023"
+    bad = [
+        (src, iri, described)
+        for src, iri, described in rows
+        if iri != "true"
+        or not src.startswith(("http://", "https://"))
+        or (src.startswith(factsheet) and described != "true")
+    ]
+    assert bad == [], "sources that are not documents or unknown factsheet parts:" + offenders(bad)
+    parts = sorted(src.removeprefix(factsheet) for src, _, _ in rows if src.startswith(factsheet))
+    assert parts == [
+        "", "/section-1", "/section-2.1", "/section-2.2", "/section-2.3", "/section-3",
+        "/section-4.1", "/table-1", "/table-2", "/table-3", "/table-4", "/table-5", "/table-6",
+    ]
+
+
+def test_close_matches_are_well_formed(vocab: KnowledgeGraph) -> None:
+    """skos:closeMatch points at an IRI outside clustergraph's own vocabularies; a match into
+    an EU authority table names a concept the reference snapshot holds; none points at STIP
+    Compass, which publishes no concept IRIs for its taxonomies (the matches are notes)."""
+    rows = select(
+        vocab,
+        """
+        SELECT ?c ?m (isIRI(?m) AS ?iri) (EXISTS { ?m a skos:Concept } AS ?known) WHERE {
+          ?c skos:closeMatch ?m
+        } ORDER BY ?c ?m""",
+    )
+    assert rows == [
+        (
+            "https://w3id.org/clustergraph/vocab/unit/eur",
+            "http://publications.europa.eu/resource/authority/currency/EUR",
+            "true",
+            "true",
+        )
+    ]
+    bad = [
+        r for r in rows
+        if r[2] != "true" or r[1].startswith("https://w3id.org/clustergraph/")
+        or "stip.oecd.org" in r[1]
+        or (r[1].startswith("http://publications.europa.eu/") and r[3] != "true")
+    ]
+    assert bad == []
+
+
+#: STIP Compass codes and labels (EC-OECD STIP Compass taxonomies: target groups TG,
+#: policy instrument types PI, policy themes TH) that the notes cite.
+STIP = {
+    "TG20": "Higher education institutes", "TG21": "Public research institutes",
+    "TG22": "Private research and development lab", "TG23": "National government",
+    "TG24": "Subnational government", "TG26": "Nascent firms (0 to less than 1 year old)",
+    "TG27": "Young firms (1 to 5 years old)", "TG31": "SMEs", "TG32": "Large firms",
+    "TG34": "Incubators, accelerators, science parks or technoparks",
+    "TG42": "Non-governmental organisations (NGOs)",
+    "PI008": "Grants for business R&D and innovation",
+    "PI017": "Technology extension and business advisory services",
+    "PI021": "Networking and collaborative platforms",
+    "PI022": "Dedicated support to research and technical infrastructures",
+    "TH14": "Strategic policy intelligence",
+    "TH31": "Financial support to business R&D and innovation",
+    "TH32": "Non-financial support to business R&D and innovation",
+    "TH34": "Entrepreneurship capabilities and culture",
+    "TH35": "Targeted support to SMEs and young innovative enterprises",
+    "TH42": "Collaborative research and innovation",
+}
+
+
+def test_stip_compass_matches_cite_known_codes_with_their_labels(vocab: KnowledgeGraph) -> None:
+    import re
+
+    rows = select(
+        vocab,
+        """
+        SELECT ?c ?note WHERE { ?c skos:note ?note FILTER(STRSTARTS(?note, "STIP Compass")) }
+        ORDER BY ?c""",
+    )
+    cited: dict[str, list[str]] = {}
+    for c, note in rows:
+        assert note.startswith("STIP Compass close match (no IRI published): "), note
+        pairs = re.findall(r"\b((?:TG|PI|TH)\d+) '([^']+)'", note)
+        assert pairs, note
+        for code, label in pairs:
+            assert STIP[code] == label, (c, code, label)
+            cited.setdefault(c.rsplit("/vocab/", 1)[1], []).append(code)
+    assert cited == {
+        "beneficiary-type/academic-institutions": ["TG20"],
+        "beneficiary-type/large-firms": ["TG32"],
+        "beneficiary-type/non-profit-organisations": ["TG42"],
+        "beneficiary-type/public-bodies": ["TG23", "TG24"],
+        "beneficiary-type/research-organisations": ["TG21", "TG22"],
+        "beneficiary-type/science-technology-parks": ["TG34"],
+        "beneficiary-type/smes": ["TG31"],
+        "beneficiary-type/start-ups": ["TG26", "TG27"],
+        "instrument-type/hard-skills": ["PI017"],
+        "instrument-type/infrastructure": ["PI022"],
+        "instrument-type/networking": ["PI021"],
+        "instrument-type/rd-projects-membership": ["PI008"],
+        "objective/cluster-analysis-policymaking": ["TH14"],
+        "objective/competitiveness-sme-scale-up": ["TH35"],
+        "objective/cooperation-industry-rtdi": ["TH42"],
+        "objective/entrepreneurship": ["TH34"],
+        "objective/rd-technology": ["TH31", "TH32"],
+    }
+
+
+def test_narrower_additions_sit_under_the_belgian_values(vocab: KnowledgeGraph) -> None:
+    rows = select(
+        vocab,
+        """
+        SELECT ?c ?b WHERE {
+          VALUES ?s { cgv:period-type cgv:funding-source-type }
+          ?c skos:inScheme ?s ; skos:broader ?b } ORDER BY ?c""",
+    )
+    assert [(c.rsplit("/", 1)[1], b.rsplit("/", 1)[1]) for c, b in rows] == [
+        ("eu-funds", "public"), ("per-project", "limited"),
+    ]

@@ -25,9 +25,10 @@ Layout of the output directory::
                                      every second country, edition-2024.ttl (a later
                                      edition of its factsheet with a revised figure)
 
-Every country has the patterns of the 0.2.0 model (issue 12): policy 1 has a sub-programme
-(cg:isPartOf, cg:partType) cited from a web page (cg:WebPage, not the factsheet) that states
-nothing else (cg:notStated), and two support levels with a budget and a count each; policy 2
+Every country has the patterns of the 0.2.0 model (issue 12): policy 1 has two support levels
+with a budget and a count each and, in every second country (as the later edition), a
+sub-programme (cg:isPartOf, cg:partType) cited from a web page (cg:WebPage, not the
+factsheet) that states nothing else (cg:notStated); policy 2
 runs in two phases with their periods (the second to the day) and figures; budgets are in the
 country's national currency (cg:currency, EU currency authority IRIs); an ESCP consortium has
 memberships with roles (org:Membership, org:role), partner countries, a budget in euros and
@@ -85,8 +86,10 @@ TRIPLES_EU = 64  # synth-eu/: method, rules, programmes, periods, source organis
 TRIPLES_PER_EUROCLUSTER = 5
 EUROCLUSTERS = 20
 TRIPLES_META = 16  # synthetic-dataset.ttl
-TRIPLES_PER_COUNTRY = 1256  # every factsheet part, without the cluster organisations
-TRIPLES_SECOND_EDITION = 25  # a later edition's factsheet, its section 3 and one figure
+TRIPLES_PER_COUNTRY = 1230  # every factsheet part, without the cluster organisations
+#: Every second country: a later edition (its factsheet, its section 3 and one figure: 25) and
+#: a sub-programme cited from a web page (26).
+TRIPLES_EVERY_SECOND = 51
 TRIPLES_PER_CLUSTER_ORG = 10  # without its members
 TRIPLES_PER_MEMBER = 7  # the member (6) and the org:hasMember link (1)
 
@@ -102,7 +105,7 @@ def expected_triples(countries: int, cluster_orgs: int, members: int) -> int:
             TRIPLES_PER_COUNTRY
             + cluster_orgs * (TRIPLES_PER_CLUSTER_ORG + members * TRIPLES_PER_MEMBER)
         )
-        + (countries // 2) * TRIPLES_SECOND_EDITION
+        + (countries // 2) * TRIPLES_EVERY_SECOND
     )
 
 
@@ -820,11 +823,12 @@ class _Landscape:
                (CG + "hasFundingSource", [w.i(x) for x in funding]),
                (CG + "hasEvaluation", w.i(p + "-evaluation")),
                (CG + "alignedWith", [w.i(x) for x in r.sample(k.of("eu-priority"), 2)]),
-               *self._parts_of(w, p, n),
+               *self._parts_of(w, c, p, n),
                (DERIVED, [t3, w.i(c.fs + "section-3")]),
                (QUOTE, w.s(f"The {name} supports cluster organisations.")))
         if n == 1:
-            self._sub_programme(w, c, p, name)
+            if c.two_editions:
+                self._sub_programme(w, c, p, name)
             self._support_levels(w, c, r, p, name, t3)
         else:
             self._phases(w, c, r, p, name, t3)
@@ -914,11 +918,13 @@ class _Landscape:
                    (CG + "refArea", w.i(c.iri)), (DERIVED, t3))
 
     # policies made of parts (issue 12) -------------------------------------------------
-    def _parts_of(self, w: _Writer, p: str, n: int) -> list[tuple[str, str | list[str]]]:
-        """Policy 1 has a sub-programme and two support levels, policy 2 two phases."""
+    def _parts_of(self, w: _Writer, c: _Country, p: str,
+                  n: int) -> list[tuple[str, str | list[str]]]:
+        """Policy 1 has two support levels (and, in every second country, a sub-programme),
+        policy 2 two phases."""
         if n == 1:
-            return [(CG + "hasPart", w.i(p + "-sub-programme")),
-                    (CG + "hasSupportLevel", [w.i(f"{p}-level-{x}") for x in (1, 2)])]
+            sub = [(CG + "hasPart", w.i(p + "-sub-programme"))] if c.two_editions else []
+            return [*sub, (CG + "hasSupportLevel", [w.i(f"{p}-level-{x}") for x in (1, 2)])]
         return [(CG + "hasPhase", [w.i(f"{p}-phase-{x}") for x in (1, 2)])]
 
     def _sub_programme(self, w: _Writer, c: _Country, p: str, name: str) -> None:
