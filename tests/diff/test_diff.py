@@ -4,6 +4,7 @@ blank nodes, stores, and bad input. Fixtures are generated in tmp_path (fictiona
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -11,11 +12,12 @@ import pytest
 
 from clustergraph.cli import main
 from clustergraph.diff import diff, to_json, to_markdown
-from clustergraph.generate import generate
 
 from .seeded import seed_edits
 
 GOLDEN = Path(__file__).parent / "golden"
+#: A tiny generated landscape, kept as files (fixtures/README.md)
+FIXTURES = Path(__file__).parent / "fixtures"
 POLICY = "https://w3id.org/clustergraph/id/policy/synth-at-cluster-policy-"
 CG = "https://w3id.org/clustergraph/ontology#"
 
@@ -37,13 +39,14 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def editions(tmp_path_factory) -> dict[str, Path]:
-    """A tiny generated landscape (OLD, a folder of Turtle files) and the same with the
-    seeded edits (NEW), written by Oxigraph as Turtle and N-Triples and by rdflib as JSON-LD."""
+    """A tiny generated landscape (OLD, a folder of Turtle files: fixtures/landscape) and the
+    same with the seeded edits (NEW), written by Oxigraph as Turtle and N-Triples and by
+    rdflib as JSON-LD."""
     import rdflib
 
     root = tmp_path_factory.mktemp("editions")
     old = root / "old"
-    generate(old, 2, 1, 2, seed=0)
+    shutil.copytree(FIXTURES / "landscape", old)
     store = ox.Store()
     for f in sorted(old.rglob("*.ttl")):
         store.load(path=f, format=ox.RdfFormat.TURTLE)
