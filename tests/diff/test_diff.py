@@ -253,3 +253,16 @@ def test_two_editions_in_one_graph(editions, tmp_path, runner) -> None:  # noqa:
     assert (res.exit_code, res.output) == (2, (
         "clustergraph: error: --edition: give it twice (the old and the new edition), not "
         "1 time\n"))
+
+
+def test_registering_the_command_costs_start_up_nothing() -> None:
+    """The CLI imports clustergraph.diff.cli only: no comparison code, no pyoxigraph."""
+    import subprocess
+    import sys
+
+    code = ("import sys, clustergraph.cli; "
+            "print(sorted(m for m in sys.modules if m.startswith('clustergraph.diff') "
+            "or m == 'pyoxigraph'))")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True).stdout
+    assert out == "['clustergraph.diff', 'clustergraph.diff.cli']\n"
