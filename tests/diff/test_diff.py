@@ -179,6 +179,10 @@ def test_stores(editions, tmp_path, runner) -> None:  # noqa: ANN001
     assert EXPECTED - {("added", POLICY + "new", None)} <= _edits(result)
     whole = diff(tmp_path / "old.db", tmp_path / "new.db", stores=True)
     assert _edits(whole) == EXPECTED
+    res = runner.invoke(main, ["diff", str(tmp_path / "old.db"), str(tmp_path / "new.db")])
+    assert (res.exit_code, res.output) == (2, (
+        f"clustergraph: error: {tmp_path / 'old.db'}: is a clustergraph store; compare "
+        "stores with clustergraph diff --store OLD NEW\n"))
     res = runner.invoke(main, ["diff", "--store", str(tmp_path / "old.db"),
                                str(tmp_path / "nowhere.db")])
     assert res.exit_code == 3

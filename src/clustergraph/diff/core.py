@@ -90,6 +90,11 @@ def rdf_files(path: Path) -> list[Path]:
     if not path.exists():
         raise InputError(f"{path}: no such file or directory")
     if path.is_dir():
+        from ..store import is_store
+
+        if is_store(path):
+            raise UsageError(f"{path}: is a clustergraph store; compare stores with "
+                             "clustergraph diff --store OLD NEW")
         found = sorted(p for p in path.rglob("*")
                        if p.is_file() and p.suffix.lower() in RDF_EXTENSIONS)
         if not found:
