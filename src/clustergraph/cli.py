@@ -143,6 +143,9 @@ def _add_serve_command() -> None:
 
 
 _add_serve_command()
+from .diff.cli import diff_command  # noqa: E402  (clustergraph diff: its own subpackage)
+
+main.add_command(diff_command)
 
 
 def layers_option(default: str = "all") -> Any:
