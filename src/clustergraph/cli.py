@@ -336,3 +336,8 @@ def generate_command(countries: int, cluster_orgs: int, members: int, seed: int,
     report = generate(output, countries, cluster_orgs, members, seed=seed, fmt=fmt)
     click.echo(f"clustergraph: wrote {report.triples} triples in {report.files} files to "
                f"{output} in {report.seconds:.1f} s")
+
+
+from .build.cli import build_command  # noqa: E402  (issue 17: `clustergraph build`)
+
+main.add_command(build_command)
