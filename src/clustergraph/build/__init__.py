@@ -32,19 +32,24 @@ import tempfile
 from pathlib import Path
 
 from ..errors import OutputError
+
 __all__ = ["build", "to_turtle"]
 
 HEADER = ("# Compiled by `clustergraph build` from {src}: edit that file, not this one.\n")
 
 
-def known_subjects(exclude: Path | None = None) -> frozenset:
-    """IRIs already described by the bundled Turtle data (references to them are fine)."""
+def known_subjects(exclude: tuple[Path, ...] = ()) -> frozenset:
+    """IRIs the bundled reference tables and Turtle data describe (references to them are
+    fine), leaving out the folders in ``exclude`` (those an input file replaces)."""
     import pyoxigraph as ox
 
     from .. import resources
 
+    skip = {p.resolve() for p in exclude}
     out = set()
-    for f in resources.data_files():
+    files = resources.reference_files() + [
+        f for f in resources.data_files() if f.parent.resolve() not in skip]
+    for f in files:
         for q in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE):
             if isinstance(q.subject, ox.NamedNode):
                 out.add(q.subject.value)
@@ -75,7 +80,8 @@ def build(files: list[str], output: str | None = None, known: frozenset | None =
     """
     from .compiler import compile_file
 
-    known = known_subjects() if known is None else known
+    known = (known_subjects(tuple(Path(f).parent for f in files)) if known is None
+             else known)
     results = []
     for f in files:
         p = Path(f)

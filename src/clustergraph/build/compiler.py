@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -230,9 +230,6 @@ def _node(ctx: Ctx, node: yaml.Node, path: str, prov: list, parent: str | None,
     if iri in ctx.ids:
         raise ctx.err(byname["id"][1], f"{path}.id",
                       f"duplicate entity (first defined at line {ctx.ids[iri]})")
-    if iri in ctx.known:
-        raise ctx.err(byname["id"][1], f"{path}.id",
-                      "this entity is already described in data/ (a node is described once)")
     ctx.ids[iri] = byname["id"][1].start_mark.line + 1
     subj = ox.NamedNode(iri)
     s = ctx.schema
@@ -398,6 +395,8 @@ def _term(ctx: Ctx, prop: str, info: dict, vn: yaml.Node, path: str):
     if info["kind"] == "object" or (info["kind"] == "any" and _iri_like(ctx, text)):
         return ox.NamedNode(_resolve(ctx, prop, info, text, vn, path))
     dt = info.get("datatype")
+    if vn.tag and vn.tag.startswith("!") and vn.tag[1:] in _CHECKS:  # !gYear 2026
+        dt = XSD + vn.tag[1:]
     if dt == XSD + "string" or vn.tag == "!plain":
         return ox.Literal(text)
     if dt and dt.startswith(XSD):
@@ -422,6 +421,8 @@ def _term(ctx: Ctx, prop: str, info: dict, vn: yaml.Node, path: str):
 
 
 def _iri_like(ctx: Ctx, text: str) -> bool:
+    if re.fullmatch(r"[a-z][a-z0-9-]*/[a-z0-9][a-z0-9./-]*", text):  # an entity's id
+        return True
     return bool(re.match(r"^(https?://\S+|<[^>]+>)$", text)) or (
         ctx.schema.expand(text) is not None and " " not in text)
 
