@@ -30,5 +30,5 @@ def build_command(output: str | None, files: tuple[str, ...]) -> None:
         for _f, data in results:
             sys.stdout.buffer.write(data)
     else:
-        for f, data in results:
+        for f, _data in results:
             click.echo(f"clustergraph: built {f} -> {output}", err=True)

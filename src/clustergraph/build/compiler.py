@@ -82,7 +82,8 @@ def _suggest(word: str, candidates: dict[str, str]) -> str:
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     if not close:
         low = {c.lower(): c for c in candidates}
-        close = [low[m] for m in difflib.get_close_matches(word.lower(), list(low), n=1, cutoff=0.6)]
+        close = [low[m] for m in
+                 difflib.get_close_matches(word.lower(), list(low), n=1, cutoff=0.6)]
     return f": did you mean '{close[0]}' ({candidates[close[0]]})?" if close else ""
 
 
@@ -354,7 +355,8 @@ def _amount(ctx: Ctx, subj: ox.NamedNode, vn: yaml.Node, path: str) -> None:
     lex = format(num.normalize(), "f")
     ctx.triples += [
         ox.Triple(subj, ox.NamedNode(CG + "amount"),
-                  ox.Literal(lex if "." in lex else lex + ".0", datatype=ox.NamedNode(XSD + "decimal"))),
+                  ox.Literal(lex if "." in lex else lex + ".0",
+                             datatype=ox.NamedNode(XSD + "decimal"))),
         ox.Triple(subj, ox.NamedNode(CG + "currency"), ox.NamedNode(CURRENCY + cur)),
     ]
     if m.group("q"):

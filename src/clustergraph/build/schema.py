@@ -98,7 +98,7 @@ def load_schema() -> Schema:
     prefixes.pop("", None)
     by_s: dict[str, dict[str, list]] = {}
     for q in store:
-        if isinstance(q.subject, ox.NamedNode) or isinstance(q.subject, ox.BlankNode):
+        if isinstance(q.subject, (ox.NamedNode, ox.BlankNode)):
             by_s.setdefault(str(q.subject), {}).setdefault(q.predicate.value, []).append(q.object)
 
     properties: dict[str, dict] = {}
@@ -114,7 +114,7 @@ def load_schema() -> Schema:
             properties[s.strip("<>")] = {"kind": kind, "range": r,
                                          "datatype": r if r and r.startswith(XSD) else None}
     schemes: dict[str, set[str]] = {}
-    for s, po in by_s.items():
+    for po in by_s.values():
         for path in po.get(SH + "path", []):
             if not isinstance(path, ox.NamedNode):
                 continue
