@@ -28,6 +28,7 @@ rdf:List. The output is Turtle, triples sorted, so the same input gives the same
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -62,9 +63,20 @@ def to_turtle(triples: list, src: str) -> bytes:
     from .schema import load_schema
 
     s = load_schema()
-    used = {str(t.predicate) + str(t.object) + str(t.subject) for t in triples}
-    blob = " ".join(used)
-    prefixes = {p: ns for p, ns in sorted(s.prefixes.items()) if ns in blob}
+    # one prefix per namespace actually used: the longest whose local part has no '/' or '#'
+    namespaces = sorted(s.prefixes.items(), key=lambda x: -len(x[1]))
+    used: dict[str, str] = {}
+    for t in triples:
+        dt = t.object.datatype if isinstance(t.object, ox.Literal) else None
+        for term in (t.subject, t.predicate, t.object, dt):
+            if not isinstance(term, ox.NamedNode):
+                continue
+            for p, ns in namespaces:
+                rest = term.value[len(ns):]
+                if term.value.startswith(ns) and rest and not re.search(r"[/#]", rest):
+                    used[p] = ns
+                    break
+    prefixes = dict(sorted(used.items()))
     body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     # the serializer's prefix order is not stable: write them sorted ourselves
     lines = [ln for ln in body.split(b"\n") if not ln.startswith(b"@prefix ")]

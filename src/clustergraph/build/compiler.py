@@ -157,8 +157,9 @@ def compile_file(path: Path, shown: str | None = None, known: frozenset = frozen
     allowed = {"country", "edition", "language", "parts"}
     for k, (kn, _v) in top.items():
         if k not in allowed:
-            raise ctx.err(kn, k, f"unknown top-level key{_suggest(k, {a: a for a in allowed})}"
-                          .replace(f" ({k})", ""))
+            hint = _suggest(k, {a: a for a in allowed}).split(" (")[0]
+            raise ctx.err(kn, k, f"unknown top-level key{hint + '?' if hint else ''}"
+                                 f" (allowed: {', '.join(sorted(allowed))})")
     for req in ("country", "edition", "parts"):
         if req not in top:
             raise ctx.err(root, req, "missing required top-level key")
@@ -187,7 +188,29 @@ def compile_file(path: Path, shown: str | None = None, known: frozenset = frozen
             hint = hint.split(" (")[0] + "?" if hint else ""
             raise ctx.err(node, p, f"'{_short(iri)}' is not an entity of this file or of "
                                    f"data/{hint}")
+    _check_required(ctx)
     return sorted(set(ctx.triples), key=str), ctx.ids
+
+
+def _check_required(ctx: Ctx) -> None:
+    """The fields the shapes require (sh:minCount), unless recorded as cg:notStated."""
+    s = ctx.schema
+    props: dict[str, set[str]] = {}
+    types: dict[str, list[str]] = {}
+    for t in ctx.triples:
+        props.setdefault(t.subject.value, set()).add(t.predicate.value)
+        if t.predicate.value == RDF + "type":
+            types.setdefault(t.subject.value, []).append(t.object.value)
+    not_stated = {(t.subject.value, t.object.value) for t in ctx.triples
+                  if t.predicate.value == CG + "notStated"}
+    for iri, line in sorted(ctx.ids.items(), key=lambda x: x[1]):
+        for cls in sorted(types.get(iri, [])):
+            for p in s.required_of(cls):
+                if p not in props.get(iri, set()) and (iri, p) not in not_stated:
+                    name = p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+                    raise InputError(f"{ctx.file}:{line}: {_short(iri)}: missing required field "
+                                     f"'{name}' ({s.curie(p)}), which every "
+                                     f"{s.curie(cls)} has (or record it with notStated)")
 
 
 def _short(iri: str) -> str:
@@ -248,6 +271,10 @@ def _node(ctx: Ctx, node: yaml.Node, path: str, prov: list, parent: str | None,
             cls = s.expand(t) if ":" in t else CG + t
             if cls is None:
                 raise ctx.err(v, f"{path}.a", f"unknown prefix in '{t}'")
+            if cls.startswith(CG) and cls not in s.classes:
+                names = {c[len(CG):]: s.curie(c) for c in s.classes if c.startswith(CG)}
+                raise ctx.err(v, f"{path}.a", f"'{t}' is not a class of the ontology"
+                                              f"{_suggest(t, names)}")
             ctx.triples.append(ox.Triple(subj, ox.NamedNode(RDF + "type"), ox.NamedNode(cls)))
     else:
         rng = s.properties.get(via, {}).get("range") if via else None

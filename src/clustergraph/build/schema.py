@@ -62,11 +62,22 @@ class Schema:
     country_codes: dict[str, str]        # "BE", "BEL" -> country IRI
     nuts_codes: dict[str, str]           # "BE2" -> NUTS IRI
     field_names: dict[str, str] = field(default_factory=dict)  # "policyType" -> IRI
+    classes: set[str] = field(default_factory=set)             # the ontology's classes
+    required: dict[str, list[str]] = field(default_factory=dict)  # class -> properties
+    supers: dict[str, set[str]] = field(default_factory=dict)     # class -> its superclasses
+
+    def required_of(self, cls: str) -> list[str]:
+        out: list[str] = []
+        for c in [cls, *sorted(self.supers.get(cls, ()))]:
+            out += [p for p in self.required.get(c, []) if p not in out]
+        return out
 
     def curie(self, iri: str) -> str:
         best = ""
         for p, ns in self.prefixes.items():
-            if iri.startswith(ns) and len(ns) > len(self.prefixes.get(best, "")):
+            rest = iri[len(ns):]
+            if (iri.startswith(ns) and rest and not re.search(r"[/#]", rest)
+                    and len(ns) > len(self.prefixes.get(best, ""))):
                 best = p
         return f"{best}:{iri[len(self.prefixes[best]):]}" if best else f"<{iri}>"
 
@@ -75,6 +86,19 @@ class Schema:
         if sep and prefix in self.prefixes and not local.startswith("//"):
             return self.prefixes[prefix] + local
         return None
+
+
+def _bind(prefixes: dict[str, str], p: str, ns: str) -> None:
+    """The first binding of a name wins; a namespace bound elsewhere under a name already
+    taken gets its last path segment as name (partnership-type:), so every one has one."""
+    if ns in prefixes.values() or not p:
+        return
+    if p not in prefixes:
+        prefixes[p] = ns
+        return
+    alt = ns.rstrip("/#").rsplit("/", 1)[-1]
+    if alt and alt not in prefixes and re.fullmatch(r"[A-Za-z][\w-]*", alt):
+        prefixes[alt] = ns
 
 
 def _files() -> list[Path]:
@@ -89,13 +113,12 @@ def load_schema() -> Schema:
     for path in _files():
         text = path.read_text(encoding="utf-8")
         for p, ns in _PREFIX_RE.findall(text):
-            prefixes.setdefault(p, ns)
+            _bind(prefixes, p, ns)
         store.extend(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE, base_iri=path.as_uri()))
     for d in resources.data_dirs():  # the prefixes the data files use (fs:, orgid: ...)
         for path in sorted(d.glob("*.ttl")):
             for p, ns in _PREFIX_RE.findall(path.read_text(encoding="utf-8")):
-                prefixes.setdefault(p, ns)
-    prefixes.pop("", None)
+                _bind(prefixes, p, ns)
     by_s: dict[str, dict[str, list]] = {}
     for q in store:
         if isinstance(q.subject, (ox.NamedNode, ox.BlankNode)):
@@ -132,7 +155,7 @@ def load_schema() -> Schema:
                     info["kind"] = "object"
                 info["range"] = info["range"] or cls.value
     for p in TEXT_PROPERTIES:
-        properties.setdefault(p, {"kind": "datatype", "range": None, "datatype": None})
+        properties[p] = {"kind": "datatype", "range": None, "datatype": None}
 
     concepts: dict[str, list[Concept]] = {}
     for s, po in by_s.items():
@@ -162,6 +185,30 @@ def load_schema() -> Schema:
     country_codes.setdefault("UK", country_codes.get("GBR", country_ns + "GBR"))
 
     schema = Schema(prefixes, properties, schemes, concepts, country_codes, nuts_codes)
+    for s, po in by_s.items():
+        types = {o.value for o in po.get(RDF + "type", [])}
+        if OWL + "Class" in types or RDFS + "Class" in types:
+            schema.classes.add(s.strip("<>"))
+            direct = {o.value for o in po.get(RDFS + "subClassOf", [])
+                      if isinstance(o, ox.NamedNode)}
+            schema.supers[s.strip("<>")] = direct
+        # sh:minCount >= 1 of a violation-level property shape of a class's node shape
+        for cls in po.get(SH + "targetClass", []):
+            for ps in po.get(SH + "property", []):
+                pp = by_s.get(str(ps), {})
+                paths = [x for x in pp.get(SH + "path", []) if isinstance(x, ox.NamedNode)]
+                mins = [int(x.value) for x in pp.get(SH + "minCount", [])]
+                sev = {x.value for x in pp.get(SH + "severity", [])}
+                if paths and mins and mins[0] >= 1 and sev <= {SH + "Violation"}:
+                    schema.required.setdefault(cls.value, []).append(paths[0].value)
+    changed = True
+    while changed:  # the transitive closure of rdfs:subClassOf
+        changed = False
+        for sup in schema.supers.values():
+            more = set().union(*(schema.supers.get(x, set()) for x in sup)) - sup
+            if more:
+                sup |= more
+                changed = True
     for ns in reversed(FIELD_NAMESPACES):
         base = prefixes.get(ns)
         if not base:
