@@ -177,6 +177,14 @@ def validate_command(inference: str, engine: str | None, fmt: str,
     """
     from .validate import RENDERERS, validate
 
+    if any(f.endswith((".yaml", ".yml")) for f in files) and not store_dir:  # issue 17
+        from .build.check import render_located, validate_inputs
+
+        result, located = validate_inputs(list(files), inference=inference, engine=engine,
+                                          extra_shapes=extra_shapes, country=country)
+        click.echo(render_located(located) if fmt == "text" else RENDERERS[fmt](result),
+                   nl=False)
+        sys.exit(0 if result.conforms else int(ExitCode.VALIDATION_FAILED))
     data: Any = list(files) or None
     if store_dir:
         data = _open_store_option(store_dir, files)
