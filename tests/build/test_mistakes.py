@@ -63,7 +63,7 @@ MISTAKES = [
     ('bad indentation',
      '      country: DNK\n      coversArea',
      '      country: DNK\n     coversArea',
-     "clustergraph: error: {f}:15: YAML: while parsing a block collection, expected <block end>, but found '<block mapping start>' (check the indentation)"),
+     "clustergraph: error: {f}:15: YAML: while parsing a block collection, did not find expected '-' indicator (check the indentation)"),
     ('unknown reference',
      'dct:isPartOf: factsheet/dk-2024}',
      'dct:isPartOf: factsheet/dk-2042}',

@@ -103,7 +103,7 @@ def read_yaml(path: Path, shown: str) -> yaml.Node:
         raise InputError(f"{shown}:{line}: not UTF-8 (byte 0x{raw[exc.start]:02x}); "
                          "save the file as UTF-8") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -375,7 +375,7 @@ def _number(m: re.Match) -> Decimal:
 def _amount(ctx: Ctx, subj: ox.NamedNode, vn: yaml.Node, path: str) -> None:
     m = _AMOUNT_RE.match(vn.value.strip())
     cur = m.group("cur").upper()
-    if not any(c.iri == CURRENCY + cur for cs in ctx.schema.concepts.values() for c in cs):
+    if not any(c.iri == CURRENCY + cur for c in ctx.schema.concepts.get(CURRENCY[:-1], [])):
         raise ctx.err(vn, path, f"'{cur}' is not a currency code of the EU table "
                                 "(ontology/reference/currencies.ttl)")
     num = _number(m)
@@ -437,14 +437,14 @@ def _term(ctx: Ctx, prop: str, info: dict, vn: yaml.Node, path: str):
             raise ctx.err(vn, path, f"'{text}' is not {_DT_EXAMPLE[local]} ({s.curie(prop)} "
                                     f"takes xsd:{local})")
         return ox.Literal(text, datatype=ox.NamedNode(dt))
-    if vn.tag == "tag:yaml.org,2002:int" or (vn.style is None and _CHECKS["integer"].match(text)):
+    if vn.tag == "tag:yaml.org,2002:int" or (not vn.style and _CHECKS["integer"].match(text)):
         return ox.Literal(text, datatype=ox.NamedNode(XSD + "integer"))
-    if vn.style is None and _CHECKS["decimal"].match(text):
+    if not vn.style and _CHECKS["decimal"].match(text):
         return ox.Literal(text, datatype=ox.NamedNode(XSD + "decimal"))
-    if vn.style is None and text in ("true", "false"):
+    if not vn.style and text in ("true", "false"):
         return ox.Literal(text, datatype=ox.NamedNode(XSD + "boolean"))
     m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})", text)
-    if m and vn.style is None:
+    if m and not vn.style:
         return ox.Literal(text, datatype=ox.NamedNode(XSD + "date"))
     return ox.Literal(text, language=ctx.language)
 
@@ -489,17 +489,7 @@ def _resolve(ctx: Ctx, prop: str, info: dict, text: str, vn: yaml.Node, path: st
 def _concept(ctx: Ctx, prop: str, schemes: set[str], text: str, vn: yaml.Node,
              path: str) -> str:
     s = ctx.schema
-    cands: dict[str, str] = {}
-    exact: dict[str, str] = {}
-    for sc in sorted(schemes):
-        for c in s.concepts.get(sc, []):
-            keys = [c.iri, s.curie(c.iri), c.iri.rstrip("/").rsplit("/", 1)[-1]]
-            keys += [c.notation] if c.notation else []
-            for k in keys + c.labels:
-                exact.setdefault(k, c.iri)
-                exact.setdefault(k.lower(), c.iri)
-            for k in c.labels + keys[2:3]:
-                cands.setdefault(k, s.curie(c.iri))
+    cands, exact = _concept_index(s, frozenset(schemes))
     hit = exact.get(text) or exact.get(text.lower())
     if hit:
         return hit
@@ -509,6 +499,29 @@ def _concept(ctx: Ctx, prop: str, schemes: set[str], text: str, vn: yaml.Node,
     return _raise(ctx.err(vn, path, f"'{text}' is not a concept of the {names} scheme{hint}"
                   if hint else f"'{text}' is not a concept of the {names} scheme "
                   f"(ontology/vocabularies/{names}.ttl)"))
+
+
+_INDEX: dict[tuple[int, frozenset], tuple[dict[str, str], dict[str, str]]] = {}
+
+
+def _concept_index(s: Schema, schemes: frozenset) -> tuple[dict[str, str], dict[str, str]]:
+    """For a controlled field's schemes: the names a curator may write -> concept IRI
+    (``exact``), and the labels and local names offered as near misses (``cands``)."""
+    key = (id(s), schemes)
+    if key not in _INDEX:
+        cands: dict[str, str] = {}
+        exact: dict[str, str] = {}
+        for sc in sorted(schemes):
+            for c in s.concepts.get(sc, []):
+                keys = [c.iri, s.curie(c.iri), c.iri.rstrip("/").rsplit("/", 1)[-1]]
+                keys += [c.notation] if c.notation else []
+                for k in keys + c.labels:
+                    exact.setdefault(k, c.iri)
+                    exact.setdefault(k.lower(), c.iri)
+                for k in c.labels + keys[2:3]:
+                    cands.setdefault(k, s.curie(c.iri))
+        _INDEX[key] = (cands, exact)
+    return _INDEX[key]
 
 
 def _raise(exc: Exception):
