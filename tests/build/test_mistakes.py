@@ -104,6 +104,14 @@ MISTAKES = [
      'id: org/dk-fictional-agency',
      'id: -agency',
      "clustergraph: error: {f}:27: table-3[1].id: '-agency' is relative to a parent, but this entity has none"),
+    ('id of another country',
+     'id: org/dk-fictional-agency',
+     'id: org/de-fictional-agency',
+     'clustergraph: error: {f}:27: org/de-fictional-agency.id: the id of a lasting entity is org/dk-<slug> in this file (data/README.md, IRIs)'),
+    ('edition missing from a figure id',
+     'id: observation/dk-2024-members',
+     'id: observation/dk-members',
+     'clustergraph: error: {f}:29: observation/dk-members.id: the id of what an edition states is observation/dk-2024-<slug> in this file (data/README.md, IRIs)'),
 ]
 
 

@@ -37,7 +37,9 @@ KIND_CLASSES = {
     "assessment": CG + "StateOfPlayAssessment", "programme": CG + "Programme",
 }
 
-RESERVED = {"id", "a", "from", "years"}
+# data/README.md's IRI rules: what one edition states has the edition in its IRI
+EDITION_KINDS = {"observation", "agglomeration", "assessment", "participation", "challenge",
+                 "contribution", "specialisation"}
 _QUALIFIERS = {"over": "over", "more than": "over", "at least": "at-least", "around": "around",
                "about": "around", "approximately": "around", "up to": "up-to"}
 _SCALE = {"thousand": Decimal(1000), "million": Decimal(10) ** 6, "billion": Decimal(10) ** 9,
@@ -251,6 +253,8 @@ def _node(ctx: Ctx, node: yaml.Node, path: str, prov: list, parent: str | None,
                       f"'{ident}' is not an id (kind/slug, e.g. policy/be-flanders-clusters, "
                       "or -suffix inside another entity)")
     path = _short(iri)
+    if parent is None:
+        _check_minted(ctx, ident, byname["id"][1])
     if iri in ctx.ids:
         raise ctx.err(byname["id"][1], f"{path}.id",
                       f"duplicate entity (first defined at line {ctx.ids[iri]})")
@@ -299,6 +303,19 @@ def _node(ctx: Ctx, node: yaml.Node, path: str, prov: list, parent: str | None,
         for v in values:
             _value(ctx, subj, prop, v, fpath, prov)
     return subj
+
+
+def _check_minted(ctx: Ctx, ident: str, node: yaml.Node) -> None:
+    """``kind/<cc>-slug`` (``kind/<cc>-<edition>-slug`` for what an edition states); a
+    period named by its years (``period/2021-2027``) and the factsheet's parts excepted."""
+    kind, _, slug = ident.partition("/")
+    if kind == "factsheet" or (kind == "period" and re.fullmatch(r"\d{4}(-\d{4})?", slug)):
+        return
+    want = f"{ctx.country}-{ctx.edition}-" if kind in EDITION_KINDS else f"{ctx.country}-"
+    if not (slug.startswith(want) or slug == want[:-1] or slug.startswith(want[:-1] + "/")):
+        what = "what an edition states" if kind in EDITION_KINDS else "a lasting entity"
+        raise ctx.err(node, f"{ident}.id", f"the id of {what} is {kind}/{want}<slug> "
+                                           "in this file (data/README.md, IRIs)")
 
 
 def _property(ctx: Ctx, key: str, kn: yaml.Node, path: str) -> str:
