@@ -17,6 +17,7 @@ from .schema import CG, CGID, RDF, XSD, Schema, load_schema
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 DCAT = "http://www.w3.org/ns/dcat#"
 QUALIFIER = "https://w3id.org/clustergraph/vocab/qualifier/"
+SCHEMA_URL = "https://schema.org/url"
 CURRENCY = "http://publications.europa.eu/resource/authority/currency/"
 
 # Annotation properties the data's rules use that neither the ontology nor the shapes declare.
@@ -191,7 +192,21 @@ def compile_file(path: Path, shown: str | None = None, known: frozenset = frozen
             raise ctx.err(node, p, f"'{_short(iri)}' is not an entity of this file or of "
                                    f"data/{hint}")
     _check_required(ctx)
+    _check_one_iri_per_address(ctx)
     return sorted(set(ctx.triples), key=str), ctx.ids
+
+
+def _check_one_iri_per_address(ctx: Ctx) -> None:
+    """One source document per address: the same page minted twice is refused."""
+    seen: dict[str, str] = {}
+    for t in sorted(ctx.triples, key=lambda t: ctx.ids.get(t.subject.value, 0)):
+        if t.predicate.value == SCHEMA_URL and isinstance(t.subject, ox.NamedNode):
+            first = seen.setdefault(t.object.value, t.subject.value)
+            if first != t.subject.value:
+                raise InputError(
+                    f"{ctx.file}:{ctx.ids[t.subject.value]}: {_short(t.subject.value)}.url: "
+                    f"the page {t.object.value} is already {_short(first)} (line "
+                    f"{ctx.ids[first]}): one id per address; cite that one")
 
 
 def _check_required(ctx: Ctx) -> None:
