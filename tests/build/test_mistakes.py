@@ -175,3 +175,24 @@ def test_no_traceback_from_the_real_command(tmp_path: Path) -> None:
                        capture_output=True, text=True, check=False)
     assert r.returncode == 3
     assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+
+
+def test_output_that_cannot_be_written(tmp_path: Path) -> None:
+    f = tmp_path / "dk.yaml"
+    f.write_text(BASE, encoding="utf-8")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(f), "--output", str(blocker / "out")])
+    assert result.exit_code == 7
+    assert result.stderr == (f"clustergraph: error: {blocker / 'out'}: cannot write: "
+                             "Not a directory\n")
+
+
+def test_output_folder_gets_the_turtle(tmp_path: Path) -> None:
+    f = tmp_path / "2024.yaml"
+    f.write_text(BASE, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(f), "--output", str(out)])
+    assert result.exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["2024.ttl"]
+    assert result.stderr == f"clustergraph: built {f} -> {out}\n"
