@@ -50,3 +50,13 @@ def test_known_subjects_leave_out_the_input_folder() -> None:
     known = known_subjects((BE,))
     assert "https://w3id.org/clustergraph/id/policy/be-flanders-innovation-clusters" not in known
     assert "http://data.europa.eu/nuts/code/BE2" in known
+
+
+def test_the_input_is_what_the_migration_tool_writes() -> None:
+    from clustergraph.build.from_turtle import turtle_to_input
+
+    order = ["factsheet", "context", "landscape", "cluster-organisations", "cooperation",
+             "policies", "state-of-play", "semester"]
+    text = turtle_to_input([str(BE / f"{n}.ttl") for n in order], "BE", "2023")
+    body = (BE / "2023.yaml").read_text(encoding="utf-8").split("\n", 4)[4]
+    assert text == body
