@@ -313,22 +313,33 @@ def validate_command(inference: str, engine: str | None, fmt: str, fail_on: str,
         if engine != "oxigraph":
             raise UsageError(f"--explain-engine explains the oxigraph engine (not --engine "
                              f"{engine})")
-    with _user_inputs(files, input_format, extra_shapes):
-        data: Any = list(files) or None
-        if store_dir:
-            data = _open_store_option(store_dir, files)
-        from .progress import task
+    from .progress import task
 
-        how = engine or ("oxigraph" if inference == "none" else "pyshacl")
+    how = engine or ("oxigraph" if inference == "none" else "pyshacl")
+    report = None
+    if any(f.endswith((".yaml", ".yml")) for f in files) and not store_dir:  # issue 17
+        from .build.check import render_located, validate_inputs
+
         with task(f"validating ({how}{'' if inference == 'none' else ', ' + inference})"):
-            result = validate(data, inference=inference, extra_shapes=extra_shapes,
-                              country=country, engine=engine)
+            result, located = validate_inputs(list(files), inference=inference,
+                                              engine=engine, extra_shapes=extra_shapes,
+                                              country=country)
+        if fmt == "text":  # each result at the input line it came from
+            report = render_located(located)
+    else:
+        with _user_inputs(files, input_format, extra_shapes):
+            data: Any = list(files) or None
+            if store_dir:
+                data = _open_store_option(store_dir, files)
+            with task(f"validating ({how}{'' if inference == 'none' else ', ' + inference})"):
+                result = validate(data, inference=inference, extra_shapes=extra_shapes,
+                                  country=country, engine=engine)
     if explain_engine:
         from .validate import render_engine
 
         click.echo(render_engine(result), nl=False)
         return
-    click.echo(RENDERERS[fmt](result), nl=False)
+    click.echo(report if report is not None else RENDERERS[fmt](result), nl=False)
     if not result.conforms:
         sys.exit(int(ExitCode.VALIDATION_FAILED))
     if fail_on == "warning" and result.warnings:
@@ -504,3 +515,8 @@ def generate_command(countries: int, cluster_orgs: int, members: int, seed: int,
     report = generate(output, countries, cluster_orgs, members, seed=seed, fmt=fmt)
     click.echo(f"clustergraph: wrote {report.triples} triples in {report.files} files to "
                f"{output} in {report.seconds:.1f} s")
+
+
+from .build.cli import build_command  # noqa: E402  (issue 17: `clustergraph build`)
+
+main.add_command(build_command)

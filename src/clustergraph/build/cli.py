@@ -1,0 +1,34 @@
+"""The ``clustergraph build`` command (thin: parse, call :func:`clustergraph.build.build`)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+
+@click.command("build")
+@click.option("--output", "-o", metavar="DIR", default=None,
+              type=click.Path(file_okay=False, path_type=str),
+              help="Folder to write FILE's Turtle into (as <stem>.ttl); default: stdout.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
+def build_command(output: str | None, files: tuple[str, ...]) -> None:
+    """Compile factsheet-shaped YAML input files (data/<cc>/<edition>.yaml) to Turtle.
+
+    Fields, code lists and datatypes come from the ontology, shapes and vocabularies;
+    every entity gets the provenance of the part it sits under. A mistake in the input
+    is one line, FILE:LINE: field.path: what is wrong (exit 3), and nothing is written.
+
+    \b
+    Example:
+      clustergraph build data/be/2023.yaml --output build/be
+    """
+    from . import build
+
+    results = build(list(files), output)
+    if output is None:
+        for _f, data in results:
+            sys.stdout.buffer.write(data)
+    else:
+        for f, _data in results:
+            click.echo(f"clustergraph: built {f} -> {output}", err=True)
