@@ -424,11 +424,11 @@ def test_funding_model(kg) -> None:
     pub, prv = v("funding-source-type", "public"), v("funding-source-type", "private")
     assert rows(kg, "funding-model") == expect(
         (BEL, FLANDERS, pub, idr("org", "be-flemish-government"), None, Decimal("50"), nda,
-         nda),
-        (BEL, FLANDERS, prv, None, None, Decimal("50"), nda, nda),
+         nda, None, None),
+        (BEL, FLANDERS, prv, None, None, Decimal("50"), nda, nda, None, None),
         (BEL, WALLONIA, pub, idr("org", "be-walloon-government"),
-         idr("org", "be-public-service-of-wallonia"), None, nda, nda),
-        (BEL, WALLONIA, prv, None, None, None, nda, nda),
+         idr("org", "be-public-service-of-wallonia"), None, nda, nda, None, None),
+        (BEL, WALLONIA, prv, None, None, None, nda, nda, None, None),
     )
     assert rows(kg, "funding-model", country="country:ITA") == []
 
