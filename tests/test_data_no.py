@@ -69,6 +69,7 @@ def test_the_cited_pages(kg):
         ("https://clustercollaboration.eu/content/norwegian-arena-programme", "ECCP", no),
         ("https://nic.innovasjonnorge.no/artikkel/arena-pro", "NAT", no),
         ("https://static.eurofound.europa.eu/covid19db/cases/NO-1968-1_2533.html", "EUO", eu),
+        ("https://static.eurofound.europa.eu/covid19db/cases/NO-2014-23_2552.html", "EUO", eu),
         ("https://www.eurofound.europa.eu/de/observatories/emcc/erm/support-instrument/"
          "norwegian-innovation-clusters", "EUO", eu),
         ("https://www.innovationclusters.no/english/", "NAT", no),
