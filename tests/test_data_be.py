@@ -10,12 +10,21 @@ import pytest
 from conftest import select
 
 from clustergraph.resources import bundle_root
+from clustergraph.store import load
 
 FLANDERS = "https://w3id.org/clustergraph/id/policy/be-flanders-innovation-clusters"
 WALLONIA = "https://w3id.org/clustergraph/id/policy/be-wallonia-competitive-clusters"
 FS = "https://w3id.org/clustergraph/id/factsheet/be-2023"
 NUTS = "http://data.europa.eu/nuts/code/"
 COUNTRY = "http://publications.europa.eu/resource/authority/country/"
+
+
+@pytest.fixture(scope="module")
+def kg():
+    """Belgium's folder and the shared EU layer only: the other countries' figures (data/dk,
+    data/fr, data/no...) are not Belgium's answers."""
+    data = bundle_root() / "data"
+    return load(extra_files=sorted([*data.glob("be/*.ttl"), *data.glob("eu/*.ttl")]))
 
 
 def test_every_part_has_its_file():
