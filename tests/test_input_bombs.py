@@ -306,7 +306,19 @@ def test_latin1_is_refused_with_its_line(runner: CliRunner, tmp_path: Path, ext:
     _one_line(result, 3, f"{name}, line {line}: not valid UTF-8 (byte {at})")
 
 
-@pytest.mark.parametrize("ext", sorted(SAMPLES))
+@pytest.mark.parametrize("ext", ["ttl", "nt"])
+def test_a_nul_byte_in_a_turtle_string_is_data(runner: CliRunner, tmp_path: Path,
+                                               ext: str) -> None:
+    """The Turtle family's grammar allows U+0000 in a string (W3C LITERAL1_all_controls)."""
+    from clustergraph.store import parse_file
+
+    f = tmp_path / f"x.{ext}"
+    f.write_bytes(SAMPLES[ext].replace("caf\u00e9", "ca\x00").encode())
+    [quad] = parse_file(f, "http://example.org/g")
+    assert quad.object.value == "ca\x00"
+
+
+@pytest.mark.parametrize("ext", ["jsonld", "rdf"])
 def test_a_nul_byte_is_refused(runner: CliRunner, tmp_path: Path, ext: str) -> None:
     data = SAMPLES[ext].replace("caf\u00e9", "ca\x00").encode()
     result, name = _run(runner, tmp_path, "shapes", f"x.{ext}", data)

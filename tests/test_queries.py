@@ -165,7 +165,7 @@ def test_policy_overview(kg) -> None:
 
 
 def test_policy_overview_country_parameter(kg) -> None:
-    assert rows(kg, "policy-overview", country="country:FRA") == []
+    assert rows(kg, "policy-overview", country="country:ITA") == []
     assert len(rows(kg, "policy-overview", country=BEL)) == 2
 
 
@@ -547,7 +547,7 @@ def test_cooperation_partners(kg) -> None:
     assert len(got) == 27
     assert sorted(ISO3[c] for c in ESCP if c in INNOSUP and c in EUROCLUSTERS) == sorted(
         r[1].rsplit("/", 1)[1] for r in got if r[4])
-    assert rows(kg, "cooperation-partners", country="country:FRA") == []
+    assert rows(kg, "cooperation-partners", country="country:ITA") == []
 
 
 def test_euroclusters(kg) -> None:
@@ -679,7 +679,7 @@ def test_data_gaps(kg) -> None:
     )
     assert {r[4] for r in got if r[1] == "reported not available"} == {
         "No data available", "Data not available"}
-    assert rows(kg, "data-gaps", country="country:FRA") == []
+    assert rows(kg, "data-gaps", country="country:ITA") == []
 
 
 def test_every_saved_query_has_a_test() -> None:

@@ -164,7 +164,7 @@ def test_file(runner, tmp_path: Path) -> None:
                  "SELECT (COUNT(?p) AS ?n) WHERE { ?p a cg:ClusterPolicy }\n")
     result = invoke(runner, "run", "--file", str(f), "-f", "csv")
     assert result.exit_code == 0
-    assert result.stdout_bytes == b"n\r\n2\r\n"
+    assert result.stdout_bytes == b"n\r\n12\r\n"
 
 
 def test_file_missing_or_broken(runner, tmp_path: Path) -> None:

@@ -83,7 +83,7 @@ def test_validate_unknown_country_is_a_usage_error(runner):
     r = runner.invoke(main, ["validate", "--country", "xx"])
     assert r.exit_code == 2
     assert r.stderr == ("clustergraph: error: --country 'xx': no data folder of that name "
-                        "(the graph has: be, eu)\n")
+                        "(the graph has: be, dk, eu, fr, no, pl)\n")
 
 
 def test_validate_country_reports_only_that_countrys_nodes(runner, landscape):

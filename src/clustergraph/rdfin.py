@@ -180,7 +180,8 @@ def gunzip(path: str | Path, raw: bytes, limit: int | None = None) -> bytes:
 
 def check_bytes(path: str | Path, raw: bytes, fmt: Format) -> bytes:
     """Decompress (gzip), then refuse what cannot be an RDF text of ``fmt``: another
-    encoding than UTF-8, a NUL byte, nothing but white space, and (RDF/XML) a dangerous
+    encoding than UTF-8, a NUL byte in RDF/XML or JSON-LD (the Turtle family allows
+    one in a string), nothing but white space, and (RDF/XML) a dangerous
     DOCTYPE. Returns the bytes to parse (a UTF-8 byte-order mark dropped)."""
     where = display(path)
     gz = str(path).lower().endswith(".gz")
@@ -198,9 +199,11 @@ def check_bytes(path: str | Path, raw: bytes, fmt: Format) -> bytes:
         if re.match(rb"(?:[\x09\x0a\x0d\x20-\x7e]\x00|\x00[\x09\x0a\x0d\x20-\x7e]){2}", raw):
             raise InputError(f"{where}: looks UTF-16 encoded (NUL bytes between ASCII "
                              "characters); RDF files are UTF-8 (convert it, e.g. iconv -t UTF-8)")
-        line, col = line_column(raw, nul)
-        raise InputError(f"{where}, line {line}, column {col}: a NUL byte; not an RDF text "
-                         "file (binary data?)")
+        if fmt.name in ("xml", "jsonld"):  # XML 1.0 and JSON forbid a raw U+0000; the
+            # Turtle family allows it inside a string (W3C LITERAL1_all_controls)
+            line, col = line_column(raw, nul)
+            raise InputError(f"{where}, line {line}, column {col}: a NUL byte; not an RDF "
+                             "text file (binary data?)")
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
