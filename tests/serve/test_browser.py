@@ -158,7 +158,9 @@ def test_editor_runs_a_query(server: Server, browser, shots: Path) -> None:  # n
     text = driver.find_element(By.ID, "query-text")
     text.clear()
     text.send_keys("PREFIX cg: <https://w3id.org/clustergraph/ontology#>\n"
-                   "SELECT (COUNT(?p) AS ?policies) WHERE { ?p a cg:ClusterPolicy }")
+                   "SELECT (COUNT(?p) AS ?policies) WHERE { ?p a cg:ClusterPolicy ; "
+                   "cg:coversArea/cg:country? <http://publications.europa.eu/resource/"
+                   "authority/country/BEL> }")
     driver.find_element(By.CSS_SELECTOR, "form#editor button[type=submit]").click()
     _wait_text(driver, "1 row")
     assert _table(driver) == [["2"]]

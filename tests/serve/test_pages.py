@@ -232,7 +232,7 @@ def test_country_page(server: Server) -> None:
         assert f'<section class="part" id="{part}">' in a.text
     assert ">Walloon Region Competitive Clusters Policy</a>" in a.text
     assert ">Existence of targeted cluster policies</a>" in a.text
-    a = server.get("country/FRA", headers=BROWSER)
+    a = server.get("country/ITA", headers=BROWSER)
     assert a.status == 200 and "The graph holds no factsheet data for this country yet." in a.text
     assert server.get("country/XYZ", headers=BROWSER).status == 404
     a = server.get(page_path("http://publications.europa.eu/resource/authority/country/BEL"),

@@ -21,7 +21,8 @@ LABEL_Q = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?label W
            f"<{POLICY}> rdfs:label ?label }}")
 CONSTRUCT_Q = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> CONSTRUCT { ?p rdfs:label "
                "?l } WHERE { ?p a <https://w3id.org/clustergraph/ontology#ClusterPolicy> ; "
-               "rdfs:label ?l }")
+               "rdfs:label ?l FILTER(STRSTARTS(STR(?p), "
+               "'https://w3id.org/clustergraph/id/policy/be-')) }")  # Belgium's two
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 POLICY_LABELS = {
     ox.Triple(ox.NamedNode(POLICY), RDFS_LABEL,
