@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import select
+from web_sources import traced, untraced
 
 from clustergraph.validate import validate
 
@@ -27,26 +28,11 @@ def test_validates_without_violation_or_warning(result):
 
 
 def test_every_node_traces_to_a_cited_page(kg):
-    untraced = select(
-        kg,
-        f"""
-        SELECT DISTINCT ?s WHERE {{
-          GRAPH <{GRAPH}> {{ ?s a ?type }}
-          FILTER NOT EXISTS {{ ?s a cg:WebPage }}
-          FILTER NOT EXISTS {{ ?s prov:wasDerivedFrom ?page . ?page a cg:WebPage ;
-            <https://schema.org/url> ?url ; cg:sourceType ?kind ; cg:retrievalDate ?day }}
-        }}""",
-    )
-    assert untraced == []
-    traced = select(
-        kg,
-        f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s a ?t }}"
-        " FILTER NOT EXISTS { ?s a cg:WebPage } }",
-    )
+    assert untraced(kg, GRAPH) == []
     # not vacuous: 5 organisations; 2021-2024 with its period, 3 roles, 2 instruments, a
     # budget, a funding source and 2 figures; 2025-2028 with its period, 2 roles, a budget and
     # a figure
-    assert traced == [(22,)]
+    assert traced(kg, GRAPH) == [(22,)]
 
 
 def test_the_cited_pages(kg):

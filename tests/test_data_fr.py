@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import select
+from web_sources import traced, untraced
 
 from clustergraph.validate import validate
 
@@ -26,26 +27,11 @@ def test_validates_without_violation_or_warning(result):
 
 
 def test_every_node_traces_to_a_cited_page(kg):
-    untraced = select(
-        kg,
-        f"""
-        SELECT DISTINCT ?s WHERE {{
-          GRAPH <{GRAPH}> {{ ?s a ?type }}
-          FILTER NOT EXISTS {{ ?s a cg:WebPage }}
-          FILTER NOT EXISTS {{ ?s prov:wasDerivedFrom ?page . ?page a cg:WebPage ;
-            <https://schema.org/url> ?url ; cg:sourceType ?kind ; cg:retrievalDate ?day }}
-        }}""",
-    )
-    assert untraced == []
-    traced = select(
-        kg,
-        f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s a ?t }}"
-        " FILTER NOT EXISTS { ?s a cg:WebPage } }",
-    )
+    assert untraced(kg, GRAPH) == []
     # not vacuous: 11 publishers and 4 authorities; the policy with 3 periods, 5 roles and 3
     # instruments; 5 phases with 5 periods and 2 budgets; 8 figures per phase; one period
     # and 3 figures of 2005-2013
-    assert traced == [(51,)]
+    assert traced(kg, GRAPH) == [(51,)]
 
 
 def test_the_cited_pages(kg):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import select
+from web_sources import traced, untraced
 
 from clustergraph.validate import validate
 
@@ -26,25 +27,10 @@ def test_validates_without_violation_or_warning(result):
 
 
 def test_every_node_traces_to_a_cited_page(kg):
-    untraced = select(
-        kg,
-        f"""
-        SELECT DISTINCT ?s WHERE {{
-          GRAPH <{GRAPH}> {{ ?s a ?type }}
-          FILTER NOT EXISTS {{ ?s a cg:WebPage }}
-          FILTER NOT EXISTS {{ ?s prov:wasDerivedFrom ?page . ?page a cg:WebPage ;
-            <https://schema.org/url> ?url ; cg:sourceType ?kind ; cg:retrievalDate ?day }}
-        }}""",
-    )
-    assert untraced == []
-    traced = select(
-        kg,
-        f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s a ?t }}"
-        " FILTER NOT EXISTS { ?s a cg:WebPage } }",
-    )
+    assert untraced(kg, GRAPH) == []
     # not vacuous: 5 organisations, the programme with its period, 3 roles, 3 instruments and
     # a budget, 4 levels with 4 periods and 2 budgets, the sub-programme, 2 years, 8 figures
-    assert traced == [(35,)]
+    assert traced(kg, GRAPH) == [(35,)]
 
 
 def test_the_cited_pages(kg):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import select
+from web_sources import traced, untraced
 
 from clustergraph.validate import validate
 
@@ -25,26 +26,11 @@ def test_validates_without_violation_or_warning(result):
 
 
 def test_every_node_traces_to_a_cited_page(kg):
-    untraced = select(
-        kg,
-        f"""
-        SELECT DISTINCT ?s WHERE {{
-          GRAPH <{GRAPH}> {{ ?s a ?type }}
-          FILTER NOT EXISTS {{ ?s a cg:WebPage }}
-          FILTER NOT EXISTS {{ ?s prov:wasDerivedFrom ?page . ?page a cg:WebPage ;
-            <https://schema.org/url> ?url ; cg:sourceType ?kind ; cg:retrievalDate ?day }}
-        }}""",
-    )
-    assert untraced == []
-    traced = select(
-        kg,
-        f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s a ?t }}"
-        " FILTER NOT EXISTS { ?s a cg:WebPage } }",
-    )
+    assert untraced(kg, GRAPH) == []
     # not vacuous: the umbrella with its period and 2 actions; the ministry; the KNC label
     # with its role, instrument and action, the action's budget and funding source; a year
     # span and a figure
-    assert traced == [(13,)]
+    assert traced(kg, GRAPH) == [(13,)]
     pages = select(
         kg,
         f"""
