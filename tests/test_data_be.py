@@ -1,6 +1,6 @@
 """The Belgium 2023 factsheet, part by part: key facts checked through SPARQL against the
 loaded graph. Expected values are written from the source text
-(../shared/sources/belgium-cluster-policy-factsheet.txt), never copied from output."""
+(the Belgium factsheet text that ships beside the project, not read by any test), never copied from output."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The saved queries on the Belgium factsheet: for every query, its exact rows (sorted) with
-the expected values written from the source text (../shared/sources/...belgium...txt, quoted
+the expected values written from the source text (the Belgium factsheet text, quoted
 beside them), a check that its parameters take effect, and the safety of parameter binding
 (typed terms, injection attempts) and of the catalogue's headers and RDF."""
 
