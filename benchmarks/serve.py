@@ -13,8 +13,12 @@ work on a shared machine disturbs less than the others.
 One server runs at a time, on 127.0.0.1. clustergraph serve runs with ``--workers`` worker
 processes (default 2: the machine's cores); Oxigraph with its own threads.
 
-    python benchmarks/serve.py --workdir /tmp/cgserve               # bundled and 1M
-    python benchmarks/serve.py --sizes bundled --seconds 5          # a quick look
+    python benchmarks/serve.py --workdir /tmp/cgserve               # bundled and 1M, 3 rounds
+    python benchmarks/serve.py --sizes bundled --seconds 5 --rounds 1  # a quick look
+
+Each round starts each server afresh, the two in turn, the order alternating between rounds
+(so that neither always runs first, or always after the other warmed the page cache); the
+summary gives the median ratio of the rounds and their range.
 
 Only the standard library, clustergraph and the ``oxigraph`` package (test extra) are used.
 """
@@ -167,6 +171,33 @@ def run_server(kind: str, store: Path, workers: int) -> tuple[subprocess.Popen, 
     return proc, port, path
 
 
+def measure(kind: str, store: Path, args: argparse.Namespace,
+            payloads: list[bytes]) -> dict[int, tuple]:
+    """One server started, warmed up and measured at every client count."""
+    figures = {}
+    proc, port, path = run_server(kind, store, args.workers)
+    try:
+        # one warm-up round: page cache, plans, the workers' first queries
+        load(port, path, payloads, 1, min(3.0, args.seconds))
+        for clients in args.clients:
+            before = cpu_seconds(proc.pid)
+            result = load(port, path, payloads, clients, args.seconds)
+            cpu_ms = 1000 * (cpu_seconds(proc.pid) - before) / max(1, result[2])
+            figures[clients] = (*result, cpu_ms)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return figures
+
+
+def spread(values: list[float], fmt: str = "{:.2f}") -> str:
+    """The median, and the range when there is more than one value."""
+    med = fmt.format(statistics.median(values))
+    if len(values) == 1:
+        return med
+    return f"{med} ({fmt.format(min(values))}–{fmt.format(max(values))})"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/clustergraph-serve-bench"))
@@ -174,37 +205,41 @@ def main() -> None:
     ap.add_argument("--clients", nargs="+", type=int, default=[1, 8])
     ap.add_argument("--seconds", type=float, default=15.0)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="rounds per graph, the two servers' order alternating")
     args = ap.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     payloads = bodies()
     print(f"# clustergraph serve vs oxigraph serve-read-only: {len(payloads)} saved queries, "
-          f"{args.seconds:g} s per run, {os.cpu_count()} cores, clustergraph --workers "
-          f"{args.workers}\n")
-    print("| graph | clients | cg req/s | ox req/s | ratio (>= 0.8) | cg p95 ms | ox p95 ms "
-          "| ratio (<= 1.5) | CPU ms/request cg / ox | errors cg/ox |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          f"{args.seconds:g} s per run, {args.rounds} rounds (order alternating), "
+          f"{os.cpu_count()} cores, clustergraph --workers {args.workers}\n")
+    print("| graph | round | clients | cg req/s | ox req/s | ratio (>= 0.8) | cg p95 ms "
+          "| ox p95 ms | ratio (<= 1.5) | CPU ms/request cg / ox | errors cg/ox |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    summary = []
     for size in args.sizes:
         store = build(args.workdir, size)
-        figures = {}
-        for kind in ("clustergraph", "oxigraph"):
-            proc, port, path = run_server(kind, store, args.workers)
-            try:
-                # one warm-up round: page cache, plans, the workers' first queries
-                load(port, path, payloads, 1, min(3.0, args.seconds))
-                for clients in args.clients:
-                    before = cpu_seconds(proc.pid)
-                    result = load(port, path, payloads, clients, args.seconds)
-                    cpu_ms = 1000 * (cpu_seconds(proc.pid) - before) / max(1, result[2])
-                    figures[kind, clients] = (*result, cpu_ms)
-            finally:
-                proc.terminate()
-                proc.wait(timeout=30)
+        rounds: list[dict[str, dict[int, tuple]]] = []
+        for r in range(args.rounds):
+            kinds = ("clustergraph", "oxigraph") if r % 2 == 0 else ("oxigraph", "clustergraph")
+            rounds.append({kind: measure(kind, store, args, payloads) for kind in kinds})
+            for clients in args.clients:
+                cg, ox = rounds[-1]["clustergraph"][clients], rounds[-1]["oxigraph"][clients]
+                print(f"| {size} | {r + 1} | {clients} | {cg[0]:.0f} | {ox[0]:.0f} | "
+                      f"{cg[0] / ox[0]:.2f}x | {cg[1]:.1f} | {ox[1]:.1f} | {cg[1] / ox[1]:.2f}x | "
+                      f"{cg[4]:.2f} / {ox[4]:.2f} | {cg[3]}/{ox[3]} |", flush=True)
         for clients in args.clients:
-            cg, ox = figures["clustergraph", clients], figures["oxigraph", clients]
-            print(f"| {size} | {clients} | {cg[0]:.0f} | {ox[0]:.0f} | {cg[0] / ox[0]:.2f}x | "
-                  f"{cg[1]:.1f} | {ox[1]:.1f} | {cg[1] / ox[1]:.2f}x | "
-                  f"{cg[4]:.2f} / {ox[4]:.2f} | {cg[3]}/{ox[3]} |",
-                  flush=True)
+            pairs = [(rd["clustergraph"][clients], rd["oxigraph"][clients]) for rd in rounds]
+            summary.append(
+                f"| {size} | {clients} | {spread([cg[0] / ox[0] for cg, ox in pairs])} | "
+                f"{spread([cg[1] / ox[1] for cg, ox in pairs])} | "
+                f"{spread([cg[4] for cg, _ in pairs])} vs {spread([ox[4] for _, ox in pairs])} "
+                f"| {sum(cg[3] for cg, _ in pairs)}/{sum(ox[3] for _, ox in pairs)} |")
+    print("\nMedians over the rounds (range in brackets):\n")
+    print("| graph | clients | throughput ratio (>= 0.8) | p95 ratio (<= 1.5) "
+          "| CPU ms/request cg vs ox | errors cg/ox |")
+    print("|---|---|---|---|---|---|")
+    print("\n".join(summary))
     load1 = os.getloadavg()[0]
     print(f"\nLoad average at the end: {load1:.1f} on {os.cpu_count()} cores; on a shared "
           "machine throughput and latency are noisy (tens of per cent), CPU per request less.")

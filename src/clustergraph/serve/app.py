@@ -198,8 +198,10 @@ class Site:
         return answer
 
 
-def create_app(settings: Settings, pool: Pool | None = None) -> Starlette:
-    """The ASGI application; its lifespan starts and stops the worker pool."""
+def create_app(settings: Settings, pool: Pool | None = None) -> Any:
+    """The ASGI application; its lifespan starts and stops the worker pool. Protocol
+    queries at ``/sparql`` take a lean path in front of Starlette
+    (:class:`~clustergraph.serve.sparql.Front`), the rest goes through it."""
     pool = pool or Pool(settings.workers, settings.store_dir)
     site = Site(settings, pool)
 
@@ -253,7 +255,7 @@ def create_app(settings: Settings, pool: Pool | None = None) -> Starlette:
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={HTTPException: not_found, 500: server_error})
     app.state.site = site
-    return app
+    return sparql.Front(app, site)
 
 
 # --------------------------------------------------------------------------- middleware
