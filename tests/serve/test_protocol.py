@@ -357,3 +357,38 @@ def test_a_worker_dying_mid_query_is_a_500_without_a_trace() -> None:
         assert get_query(s, LABEL_Q, "text/csv").status == 200
     finally:
         s.stop()
+
+
+def test_a_query_larger_than_a_pipe_reaches_its_worker(server: Server) -> None:
+    # 200 kB: more than a pipe holds (64 kB), so the job is written to the worker in parts
+    big = (LABEL_Q + "\n#" + "x" * 200_000).encode()
+    a = server.get("sparql", method="POST", data=big, headers={
+        "Content-Type": "application/sparql-query", "Accept": "text/csv"})
+    assert (a.status, a.body) == (200, b"label\r\nFlanders Innovation Clusters Policy\r\n")
+
+
+SECURITY = {"x-content-type-options": "nosniff", "x-frame-options": "DENY",
+            "referrer-policy": "same-origin"}
+
+
+def test_every_sparql_answer_carries_the_security_headers(server: Server) -> None:
+    answers = [get_query(server, LABEL_Q, "text/csv"),  # an answer
+               get_query(server, "SELECT ?x WHERE { ?x ", "text/csv"),  # 400
+               get_query(server, REFUSALS[0][0], "text/csv"),  # 403
+               server.get("sparql", method="POST", data=b"x" * 300_000, headers={
+                   "Content-Type": "application/sparql-query"}),  # 413
+               server.get("sparql", headers={"Accept": "text/turtle"})]  # the description
+    assert [a.status for a in answers] == [200, 400, 403, 413, 200]
+    for a in answers:
+        assert {k: a.headers.get(k) for k in SECURITY} == SECURITY
+        assert a.headers["content-security-policy"].startswith("default-src 'self'")
+        assert "access-control-allow-origin" not in a.headers
+
+
+def test_a_browser_gets_sparql_errors_as_a_page(server: Server) -> None:
+    a = server.get("sparql?" + urllib.parse.urlencode({"query": REFUSALS[1][0]}),
+                   headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert a.status == 403 and a.headers["content-type"] == "text/html; charset=utf-8"
+    assert ('<p class="error" role="alert">query: SERVICE would make the query reach '
+            'outside the loaded graph; refused</p>') in a.text
+    assert a.headers["x-frame-options"] == "DENY"

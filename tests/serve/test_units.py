@@ -3,6 +3,7 @@ charts (escaped, drawn from the declared columns), the ``#+ defaultView`` header
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -110,3 +111,70 @@ def test_saved_charts_name_columns_their_query_projects() -> None:
         for cols in q.view_columns.values():
             for c in cols:
                 assert f"?{c}" in q.text, (q.name, c)
+
+
+# --------------------------------------------------------------------------- the worker's JSON
+
+def _store_with_blank_nodes() -> object:
+    from clustergraph.store import KnowledgeGraph
+
+    st = ox.Store()
+    p = ox.NamedNode("http://example.org/p")
+    for i in range(7):
+        st.add(ox.Quad(ox.NamedNode(f"http://example.org/s{i}"), p, ox.Literal(
+            f"v{i} " + '"}},{"x"', language="en")))  # JSON's structure inside a string
+    st.add(ox.Quad(ox.BlankNode("zz"), p, ox.BlankNode("aa")))
+    st.add(ox.Quad(ox.BlankNode("aa"), p, ox.Literal("2", datatype=ox.NamedNode(
+        "http://www.w3.org/2001/XMLSchema#integer"))))
+    return KnowledgeGraph(store=st, sources=[])
+
+
+@pytest.mark.parametrize("cap", [3, 8, 9, 10, 1000])
+def test_oxigraph_json_equals_the_python_path_and_cuts_at_the_cap(cap: int) -> None:
+    from clustergraph.serve import worker
+
+    kg = _store_with_blank_nodes()
+    text = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?o ?s"
+    fast = worker.sparql(kg, text, "json", "turtle", cap)
+    slow = worker.sparql(kg, text, "xml", "turtle", cap)  # the Python path's rows
+    root = ET.fromstring(slow["body"])
+    ns = "{http://www.w3.org/2005/sparql-results#}"
+    doc = json.loads(fast["body"])
+    assert fast["truncated"] is slow["truncated"] is (cap < 9)
+    assert len(doc["results"]["bindings"]) == len(root.findall(f"{ns}results/{ns}result")) \
+        == min(cap, 9)
+    assert doc["head"] == ({"vars": ["s", "o"], "truncated": True} if cap < 9
+                           else {"vars": ["s", "o"]})
+    assert fast["body"].endswith(b"}\n")
+
+
+def test_oxigraph_json_names_blank_nodes_in_order_and_keeps_literals() -> None:
+    from clustergraph.serve import worker
+
+    kg = _store_with_blank_nodes()
+    a = worker.sparql(kg, "SELECT ?s ?o WHERE { ?s ?p ?o FILTER(isBlank(?s)) } ORDER BY ?o",
+                      "json", "turtle", 100)
+    # blank nodes sort first: (_:zz _:aa), then (_:aa 2); named in order of appearance
+    assert json.loads(a["body"])["results"]["bindings"] == [
+        {"s": {"type": "bnode", "value": "b0"}, "o": {"type": "bnode", "value": "b1"}},
+        {"s": {"type": "bnode", "value": "b1"},
+         "o": {"type": "literal", "value": "2",
+               "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]
+    a = worker.sparql(kg, "SELECT ?o WHERE { <http://example.org/s3> ?p ?o }", "json",
+                      "turtle", 100)
+    assert json.loads(a["body"])["results"]["bindings"] == [
+        {"o": {"type": "literal", "value": 'v3 "}},{"x"', "xml:lang": "en"}}]
+    a = worker.sparql(kg, "ASK { ?s ?p ?o }", "json", "turtle", 1)
+    assert (a["form"], json.loads(a["body"]), a["truncated"]) == (
+        "ASK", {"head": {}, "boolean": True}, False)
+
+
+def test_oxigraph_json_over_its_byte_budget_is_cut_in_python(monkeypatch) -> None:  # noqa: ANN001
+    from clustergraph.serve import worker
+
+    monkeypatch.setattr(worker, "JSON_BUDGET", 100)
+    kg = _store_with_blank_nodes()
+    a = worker.sparql(kg, "SELECT * WHERE { ?s ?p ?o }", "json", "turtle", 4)
+    doc = json.loads(a["body"])
+    assert a["truncated"] is True and len(doc["results"]["bindings"]) == 4
+    assert doc["head"]["truncated"] is True

@@ -42,62 +42,40 @@ class Worker:
     pid: int = 0
     jobs: int = field(default=0)
     buffer: bytearray = field(default_factory=bytearray)
+    #: the answer awaited (``None`` while idle)
+    pending: asyncio.Future | None = None
+    dead: bool = False
 
 
-def _receive(w: Worker) -> asyncio.Future:
-    """A future of the next message the worker sends (a pickled answer, in
-    :mod:`multiprocessing`'s framing: a 4-byte big-endian length, then the bytes), read
-    without blocking as it arrives: no thread per wait, and any event loop (uvloop makes a
-    watched file descriptor non-blocking, so a blocking ``recv`` would stop half-way
-    through a large answer). EOF is :class:`EOFError`."""
-    loop = asyncio.get_running_loop()
-    fut: asyncio.Future = loop.create_future()
-    fd = w.conn.fileno()
-    os.set_blocking(fd, False)
-    buf = w.buffer
-
-    def ready() -> None:
-        try:
-            while True:
-                chunk = os.read(fd, 1 << 20)
-                if not chunk:
-                    raise EOFError
-                buf.extend(chunk)
-        except BlockingIOError:
-            pass
-        except (EOFError, OSError) as exc:
-            loop.remove_reader(fd)
-            if not fut.done():
-                fut.set_exception(EOFError() if isinstance(exc, OSError) else exc)
-            return
-        if len(buf) >= 4:
-            (size,) = struct.unpack("!i", buf[:4])
-            start = 4
-            if size == -1 and len(buf) >= 12:  # over 2 GiB: an 8-byte length follows
-                (size,) = struct.unpack("!Q", buf[4:12])
-                start = 12
-            if size >= 0 and len(buf) >= start + size:
-                loop.remove_reader(fd)
-                message = bytes(buf[start:start + size])
-                del buf[:start + size]
-                if not fut.done():
-                    fut.set_result(message)
-
-    def cleanup(_f: asyncio.Future) -> None:
-        if not w.conn.closed:  # a closed pipe's fd may already belong to a new one
-            loop.remove_reader(fd)
-
-    loop.add_reader(fd, ready)
-    fut.add_done_callback(cleanup)
-    return fut
+def _frame(payload: bytes) -> bytes:
+    """:mod:`multiprocessing`'s framing (what the worker's ``Connection.recv`` reads): a
+    4-byte big-endian length, or -1 and an 8-byte one, then the bytes."""
+    if len(payload) > 0x7FFFFFFF:
+        return struct.pack("!iQ", -1, len(payload)) + payload
+    return struct.pack("!i", len(payload)) + payload
 
 
-def _send(w: Worker, job: dict) -> None:
-    """Hand a job to an idle worker: it is reading, so a blocking write of even a large
-    job (an ad-hoc query up to the body limit) ends as soon as the worker has read it."""
-    fd = w.conn.fileno()
-    os.set_blocking(fd, True)
-    w.conn.send_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+def _messages(buf: bytearray) -> list[bytes]:
+    """The complete messages at the start of ``buf`` (removed from it)."""
+    out = []
+    while len(buf) >= 4:
+        (size,) = struct.unpack_from("!i", buf)
+        start = 4
+        if size == -1:
+            if len(buf) < 12:
+                break
+            (size,) = struct.unpack_from("!Q", buf, 4)
+            start = 12
+        if len(buf) < start + size:
+            break
+        out.append(bytes(buf[start:start + size]))
+        del buf[:start + size]
+    return out
+
+
+def _expire(fut: asyncio.Future) -> None:
+    if not fut.done():
+        fut.set_exception(TimeoutError())
 
 
 class Pool:
@@ -110,7 +88,6 @@ class Pool:
         self._idle: list[Worker] = []  # a stack: the last to answer answers next
         self._waiters: collections.deque[asyncio.Future] = collections.deque()
         self._all: set[Worker] = set()
-        self._watch: asyncio.TimerHandle | None = None
         self._starting: set[asyncio.Task] = set()
         self.killed = 0
         self._closed = False
@@ -127,9 +104,46 @@ class Pool:
         self._all.add(w)
         return w
 
+    def _watch(self, w: Worker) -> asyncio.Future:
+        """Read the worker's pipe whenever it has data, without blocking (any event loop:
+        uvloop makes a watched descriptor non-blocking anyway) and without a thread: each
+        complete message answers ``w.pending``; end of file (the worker ended) fails it, or
+        replaces the worker at once if it was idle. Returns the future of the first
+        message (the worker's hello)."""
+        loop = asyncio.get_running_loop()
+        fd = w.conn.fileno()
+        os.set_blocking(fd, False)
+        w.pending = loop.create_future()
+
+        def readable() -> None:
+            try:
+                chunk = os.read(fd, 1 << 20)
+            except BlockingIOError:
+                return
+            except OSError:
+                chunk = b""
+            if not chunk:
+                loop.remove_reader(fd)
+                w.dead = True
+                if w.pending is not None and not w.pending.done():
+                    w.pending.set_exception(EOFError())
+                elif w in self._idle:  # killed from outside while idle
+                    self._idle.remove(w)
+                    self._discard(w)
+                    self._replace()
+                return
+            w.buffer.extend(chunk)
+            for message in _messages(w.buffer):
+                if w.pending is not None and not w.pending.done():
+                    w.pending.set_result(message)
+                w.pending = None
+
+        loop.add_reader(fd, readable)
+        return w.pending
+
     async def _ready(self, w: Worker, timeout: float = 120.0) -> None:
         try:
-            hello = pickle.loads(await asyncio.wait_for(_receive(w), timeout))
+            hello = pickle.loads(await asyncio.wait_for(self._watch(w), timeout))
         except (TimeoutError, EOFError, OSError, pickle.UnpicklingError):
             self._discard(w)
             raise InputError("a query worker did not start (the graph could not be "
@@ -144,19 +158,6 @@ class Pool:
         """Start every worker and wait until each holds the graph."""
         workers = [self._spawn() for _ in range(self.size)]
         await asyncio.gather(*(self._ready(w) for w in workers))
-        self._watch_idle()
-
-    def _watch_idle(self) -> None:
-        """Twice a second: an idle worker that ended (killed from outside) is replaced.
-        With the idle workers a stack, one at the bottom may wait long for a job that would
-        find it dead."""
-        if self._closed:
-            return
-        for w in [w for w in self._idle if not w.process.is_alive()]:
-            self._idle.remove(w)
-            self._discard(w)
-            self._replace()
-        self._watch = asyncio.get_running_loop().call_later(0.5, self._watch_idle)
 
     def _release(self, w: Worker) -> None:
         """An idle worker: to the first caller waiting, else onto the stack."""
@@ -198,8 +199,6 @@ class Pool:
 
     async def close(self) -> None:
         self._closed = True
-        if self._watch is not None:
-            self._watch.cancel()
         for t in list(self._starting):
             t.cancel()
         for w in list(self._all):
@@ -220,24 +219,58 @@ class Pool:
 
     # ----------------------------------------------------------------- jobs
 
+    async def _write(self, w: Worker, data: bytes) -> None:
+        """Write a job to a worker's pipe; a large one (an ad-hoc query up to the body
+        limit) in parts, as the worker reads it."""
+        fd = w.conn.fileno()
+        view = memoryview(data)
+        loop = asyncio.get_running_loop()
+        while view:
+            try:
+                view = view[os.write(fd, view):]
+            except BlockingIOError:
+                writable = loop.create_future()
+                loop.add_writer(fd, lambda f=writable: f.done() or f.set_result(None))
+                try:
+                    await writable
+                finally:
+                    if not w.conn.closed:
+                        loop.remove_writer(fd)
+
     async def call(self, job: dict, timeout: float) -> dict:
         """The worker's answer to ``job``, within ``timeout`` seconds (waiting for a free
         worker included); :class:`QueryTimeout` past it, the worker then killed."""
         deadline = time.monotonic() + timeout
+        data = _frame(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+        loop = asyncio.get_running_loop()
         while True:
             try:
                 w = await self._acquire(max(0.0, deadline - time.monotonic()))
             except TimeoutError:
                 raise QueryTimeout(f"every query worker stayed busy for the {timeout:g} s "
                                    "limit; try again later") from None
-            if w.process.is_alive():
-                break
-            self._discard(w)  # ended while idle (killed from outside): replaced, not used
-            self._replace()
+            if w.dead:  # ended while idle, not yet seen: replaced, not used
+                self._discard(w)
+                self._replace()
+                continue
+            answer = w.pending = loop.create_future()
+            timer = loop.call_later(max(0.0, deadline - time.monotonic()), _expire, answer)
+            try:
+                await self._write(w, data)
+            except BrokenPipeError:  # it ended before reading the job: another one
+                timer.cancel()
+                w.pending = None
+                self._discard(w)
+                self._replace()
+                continue
+            except BaseException:
+                timer.cancel()
+                self._discard(w)
+                self._replace()
+                raise
+            break
         try:
-            _send(w, job)
-            remaining = max(0.0, deadline - time.monotonic())
-            answer = pickle.loads(await asyncio.wait_for(_receive(w), remaining))
+            result = pickle.loads(await answer)
         except TimeoutError:
             self.killed += 1
             self._discard(w)
@@ -253,6 +286,8 @@ class Pool:
             self._replace()
             raise WorkerDied("the query's worker process ended unexpectedly; "
                              "no result") from None
+        finally:
+            timer.cancel()
         w.jobs += 1
         self._release(w)
-        return answer
+        return result
