@@ -117,7 +117,8 @@ class Pool:
 
         def readable() -> None:
             try:
-                chunk = os.read(fd, 1 << 20)
+                # a pipe's capacity: a larger read buffer costs its allocation every time
+                chunk = os.read(fd, 65536)
             except BlockingIOError:
                 return
             except OSError:

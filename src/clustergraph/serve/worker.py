@@ -15,8 +15,10 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import pickle
 import re
 import signal
+import struct
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -72,9 +74,21 @@ def main(conn: Connection, store_dir: str | None) -> None:
                       "message": "the query could not be evaluated: "
                                  + " ".join(str(exc).split())[:300]}
         try:
-            conn.send(answer)
-        except (BrokenPipeError, OSError):
+            _send(conn, answer)
+        except OSError:
             return
+
+
+def _send(conn: Connection, answer: dict) -> None:
+    """``conn.send`` in one write, whatever the size (``Connection`` writes the length and
+    the bytes of a message over 16 kB in two, and the server would wake up for each)."""
+    payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+    head = struct.pack("!i", len(payload)) if len(payload) <= 0x7FFFFFFF \
+        else struct.pack("!iQ", -1, len(payload))
+    view = memoryview(head + payload)
+    fd = conn.fileno()
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def handle(kg: Any, job: dict) -> dict:
