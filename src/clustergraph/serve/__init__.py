@@ -3,9 +3,9 @@ gallery of saved questions, over the bundled graph or a store.
 
 - :mod:`.app` the Starlette application, its middleware (request-size limit, security
   headers, CORS only when asked) and what the handlers share;
-- :mod:`.sparql` the SPARQL 1.1 Protocol endpoint; :mod:`.pages` the HTML pages and the IRI
-  pages' content negotiation; :mod:`.charts` the SVG charts; :mod:`.formats` media types and
-  the SPARQL results formats;
+- :mod:`.sparql` the SPARQL 1.1 Protocol endpoint (a lean ASGI path in front of the app);
+  :mod:`.pages` the HTML pages and the IRI pages' content negotiation; :mod:`.charts` the
+  SVG charts; :mod:`.formats` media types and the SPARQL results formats;
 - :mod:`.pool` and :mod:`.worker` the worker processes that run every query under a time
   limit that really stops it (a late worker is killed and replaced).
 

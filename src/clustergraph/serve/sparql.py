@@ -7,6 +7,11 @@ LOAD, FROM and the protocol's ``default-graph-uri``/``named-graph-uri`` are refu
 (the endpoint serves one graph, its store, and changes nothing); a query that does not parse
 is a 400; one past the time limit a 503; more than the row cap is cut and the response says
 so (``Clustergraph-Truncated`` header, and ``head.truncated`` in JSON).
+
+Protocol queries take :class:`Front`, a lean ASGI path in front of Starlette with the same
+limits and headers; Starlette answers the rest (the editor, ``--cors``). What is read once
+per text is cached (form bodies, ``Accept`` headers, the read-only check of
+:mod:`clustergraph.sparql_text`); answers never are.
 """
 
 from __future__ import annotations

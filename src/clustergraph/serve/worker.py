@@ -6,8 +6,10 @@ is freed at once) and starts another (:mod:`clustergraph.serve.pool`). Each work
 bundled graph (a few hundredths of a second) or opens the store read-only.
 
 A job is a dict with a ``kind``; the answer is a dict with ``ok`` and either the result or
-``status`` (an HTTP status) and ``message`` (one line for the user). Only pyoxigraph and the
-library's query modules are imported here (no web framework).
+``status`` (an HTTP status) and ``message`` (one line for the user), pickled, in
+:mod:`multiprocessing`'s framing. A SPARQL JSON answer is written by Oxigraph itself (Rust),
+within the row cap. Only pyoxigraph and the library's query modules are imported here (no
+web framework).
 """
 
 from __future__ import annotations
