@@ -392,3 +392,16 @@ def test_a_browser_gets_sparql_errors_as_a_page(server: Server) -> None:
     assert ('<p class="error" role="alert">query: SERVICE would make the query reach '
             'outside the loaded graph; refused</p>') in a.text
     assert a.headers["x-frame-options"] == "DENY"
+
+
+def test_a_browser_opening_the_endpoint_gets_the_editor(server: Server) -> None:
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    a = server.get("sparql", headers=browser)
+    assert (a.status, a.headers["content-type"]) == (200, "text/html; charset=utf-8")
+    assert "<h1>Query editor</h1>" in a.text
+    assert a.headers["x-frame-options"] == "DENY"
+    # a parameter that only ends in "query" is no query: the editor too
+    a = server.get("sparql?xquery=1", headers=browser)
+    assert a.status == 200 and "<h1>Query editor</h1>" in a.text
+    a = server.get("sparql?xquery=1", headers={"Accept": "text/turtle"})
+    assert a.status == 200 and a.headers["content-type"].startswith("text/turtle")
