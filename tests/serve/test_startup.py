@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-HEAVY = ("starlette", "uvicorn", "jinja2", "markupsafe", "anyio", "selenium", "rdflib",
+HEAVY = ("starlette", "uvicorn", "uvloop", "jinja2", "markupsafe", "anyio", "selenium", "rdflib",
          "pyshacl")
 
 
