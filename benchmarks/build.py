@@ -47,7 +47,7 @@ def main() -> None:
     known = known_subjects(tuple(i.parent for i in inputs))
     known_s = time.perf_counter() - t
     compile_s = median_time(lambda: build([str(i) for i in inputs], known=known))
-    triples = sum(r[1].count(b"\n") for r in build([str(i) for i in inputs], known=known))
+    triples = sum(r[2].count(b"\n") for r in build([str(i) for i in inputs], known=known))
 
     import pyoxigraph as ox
     import rdflib

@@ -83,7 +83,7 @@ MISTAKES = [
     ('unknown top-level key',
      'edition: 2024\n',
      'editon: 2024\n',
-     "clustergraph: error: {f}:3: editon: unknown top-level key: did you mean 'edition'? (allowed: country, edition, language, parts)"),
+     "clustergraph: error: {f}:3: editon: unknown top-level key: did you mean 'edition'? (allowed: country, edition, language, parts, turtle)"),
     ('bad country',
      'country: DK\n',
      'country: ZZ\n',
@@ -105,9 +105,9 @@ MISTAKES = [
      'id: -agency',
      "clustergraph: error: {f}:27: table-3[1].id: '-agency' is relative to a parent, but this entity has none"),
     ('id of another country',
-     'id: org/dk-fictional-agency',
-     'id: org/de-fictional-agency',
-     'clustergraph: error: {f}:27: org/de-fictional-agency.id: the id of a lasting entity is org/dk-<slug> in this file (data/README.md, IRIs)'),
+     'id: policy/dk-fictional-clusters',
+     'id: policy/de-fictional-clusters',
+     'clustergraph: error: {f}:11: policy/de-fictional-clusters.id: the id of a lasting entity is policy/dk-<slug> in this file (data/README.md, IRIs)'),
     ('edition missing from a figure id',
      'id: observation/dk-2024-members',
      'id: observation/dk-members',
@@ -195,4 +195,4 @@ def test_output_folder_gets_the_turtle(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", str(f), "--output", str(out)])
     assert result.exit_code == 0
     assert sorted(p.name for p in out.iterdir()) == ["2024.ttl"]
-    assert result.stderr == f"clustergraph: built {f} -> {out}\n"
+    assert result.stderr == f"clustergraph: built {f} -> {out / '2024.ttl'}\n"

@@ -26,7 +26,7 @@ def validate_inputs(files: list[str], **options: Any) -> tuple[Any, list[Located
     bundled Turtle of every other data folder (the shared layer and the other countries)."""
     from ..validate import compact, validate
     from . import known_subjects, to_turtle
-    from .compiler import compile_file
+    from .compiler import compile_outputs
 
     inputs = [f for f in files if f.endswith((".yaml", ".yml"))]
     others = [f for f in files if f not in inputs]
@@ -36,12 +36,13 @@ def validate_inputs(files: list[str], **options: Any) -> tuple[Any, list[Located
     with tempfile.TemporaryDirectory(prefix="clustergraph-build-") as tmp:
         compiled = []
         for f in inputs:
-            triples, ids = compile_file(Path(f), f, known=known)
+            outputs, ids = compile_outputs(Path(f), f, known=known)
             folder = Path(tmp) / Path(f).resolve().parent.name
             folder.mkdir(exist_ok=True)
-            out = folder / (Path(f).stem + ".ttl")
-            out.write_bytes(to_turtle(triples, Path(f).name))
-            compiled.append(str(out))
+            for name, triples in outputs.items():
+                out = folder / name
+                out.write_bytes(to_turtle(triples, Path(f).name))
+                compiled.append(str(out))
             for iri, line in ids.items():
                 where.setdefault(compact(iri), (f, line))
         if not others:

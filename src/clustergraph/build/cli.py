@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -10,7 +11,8 @@ import click
 @click.command("build")
 @click.option("--output", "-o", metavar="DIR", default=None,
               type=click.Path(file_okay=False, path_type=str),
-              help="Folder to write FILE's Turtle into (as <stem>.ttl); default: stdout.")
+              help="Folder to write FILE's Turtle into (the files its turtle: map names, "
+                   "else <stem>.ttl); default: stdout.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
 def build_command(output: str | None, files: tuple[str, ...]) -> None:
     """Compile factsheet-shaped YAML input files (data/<cc>/<edition>.yaml) to Turtle.
@@ -27,8 +29,8 @@ def build_command(output: str | None, files: tuple[str, ...]) -> None:
 
     results = build(list(files), output)
     if output is None:
-        for _f, data in results:
+        for _f, _name, data in results:
             sys.stdout.buffer.write(data)
     else:
-        for f, _data in results:
-            click.echo(f"clustergraph: built {f} -> {output}", err=True)
+        for f, name, _data in results:
+            click.echo(f"clustergraph: built {f} -> {Path(output) / name}", err=True)

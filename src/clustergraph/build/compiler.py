@@ -25,6 +25,7 @@ EXTRA_PROPERTIES = {
     "http://www.w3.org/2000/01/rdf-schema#seeAlso": "object",
     "http://www.w3.org/2002/07/owl#sameAs": "object",
     "http://purl.org/dc/terms/issued": "datatype",
+    "http://purl.org/dc/terms/modified": "datatype",
     "http://purl.org/dc/terms/rights": "datatype",
     "http://purl.org/dc/terms/spatial": "object",
 }
@@ -53,6 +54,7 @@ _NUMBER_RE = re.compile(
     r"^(?:(?P<q>over|more than|at least|around|about|approximately|up to)\s+)?"
     r"(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<scale>thousand|million|billion)?$", re.I)
 _YEARS_RE = re.compile(r"^(\d{4})\s*[-–]\s*(\d{4})$")
+_LANG_TAG = re.compile(r"!([a-z]{2,3})(-[A-Za-z0-9]+)*")  # a text in another language
 
 
 class Plain(str):
@@ -75,6 +77,7 @@ class Ctx:
     refs: list = field(default_factory=list)     # (iri, line, path) to check at the end
     known: frozenset = frozenset()
     lists: int = 0
+    outputs: dict = field(default_factory=dict)   # output file name -> [(start, end)] of triples
 
     def err(self, node: yaml.Node | None, path: str, msg: str) -> InputError:
         line = node.start_mark.line + 1 if node is not None else 1
@@ -149,40 +152,44 @@ def _scalar(ctx: Ctx, node: yaml.Node, path: str) -> str:
 
 # --- compiling -------------------------------------------------------------------------------
 
-def compile_file(path: Path, shown: str | None = None, known: frozenset = frozenset()
-                 ) -> tuple[list[ox.Triple], dict[str, int]]:
-    """The triples of one input file, and the line each subject was defined on."""
+def _compile(path: Path, shown: str | None, known: frozenset) -> Ctx:
     shown = shown or str(path)
     root = read_yaml(path, shown)
     schema = load_schema()
     ctx = Ctx(shown, schema, "", "", "en", known=known)
     top = dict((k, (kn, v)) for k, kn, v in _mapping(ctx, root, "(top)"))
-    allowed = {"country", "edition", "language", "parts"}
+    allowed = {"country", "edition", "language", "parts", "turtle"}
     for k, (kn, _v) in top.items():
         if k not in allowed:
             hint = _suggest(k, {a: a for a in allowed}).split(" (")[0]
             raise ctx.err(kn, k, f"unknown top-level key{hint + '?' if hint else ''}"
                                  f" (allowed: {', '.join(sorted(allowed))})")
-    for req in ("country", "edition", "parts"):
+    for req in ("country", "parts"):
         if req not in top:
             raise ctx.err(root, req, "missing required top-level key")
     country = _scalar(ctx, top["country"][1], "country")
     if not re.fullmatch(r"[A-Z]{2}", country) or country not in schema.country_codes:
         raise ctx.err(top["country"][1], "country",
                       f"'{country}' is not an EU country code (two capital letters, e.g. BE, EL)")
-    edition = _scalar(ctx, top["edition"][1], "edition")
-    if not re.fullmatch(r"\d{4}", edition):
+    # no edition: a folder read from web pages only (no factsheet): bare part names are its
+    # pages (document/<cc>-<name>) and what it states needs no edition in its id
+    edition = _scalar(ctx, top["edition"][1], "edition") if "edition" in top else ""
+    if "edition" in top and not re.fullmatch(r"\d{4}", edition):
         raise ctx.err(top["edition"][1], "edition", f"'{edition}' is not a year (e.g. 2023)")
     ctx.country, ctx.edition = country.lower(), edition
     if "language" in top:
         ctx.language = _scalar(ctx, top["language"][1], "language")
+    files = _output_files(ctx, top["turtle"][1] if "turtle" in top else None)
     parts_node = top["parts"][1]
     for part, pn, nodes in _mapping(ctx, parts_node, "parts"):
         prov = _provenance(ctx, part, pn, part)
         if not isinstance(nodes, yaml.SequenceNode):
             raise ctx.err(nodes, part, f"expected a list of entities, got {_kind(nodes)}")
         for i, n in enumerate(nodes.value):
-            _node(ctx, n, f"{part}[{i}]", prov, None, None)
+            start = len(ctx.triples)
+            subj = _node(ctx, n, f"{part}[{i}]", prov, None, None)
+            out = _file_of(ctx, files, part, _short(subj.value), n)
+            ctx.outputs.setdefault(out, []).append((start, len(ctx.triples)))
     for iri, node, p in ctx.refs:
         if iri not in ctx.ids and iri not in ctx.known:
             cands = {_short(x): _short(x) for x in list(ctx.ids) + list(ctx.known)
@@ -193,7 +200,63 @@ def compile_file(path: Path, shown: str | None = None, known: frozenset = frozen
                                    f"data/{hint}")
     _check_required(ctx)
     _check_one_iri_per_address(ctx)
+    return ctx
+
+
+def compile_file(path: Path, shown: str | None = None, known: frozenset = frozenset()
+                 ) -> tuple[list[ox.Triple], dict[str, int]]:
+    """The triples of one input file, and the line each subject was defined on."""
+    ctx = _compile(path, shown, known)
     return sorted(set(ctx.triples), key=str), ctx.ids
+
+
+def compile_outputs(path: Path, shown: str | None = None, known: frozenset = frozenset()
+                    ) -> tuple[dict[str, list[ox.Triple]], dict[str, int]]:
+    """The triples of one input file per output file (its ``turtle:`` map; without one, all
+    in ``<stem>.ttl``), and the line each subject was defined on."""
+    ctx = _compile(path, shown, known)
+    out = {}
+    for name, spans in sorted(ctx.outputs.items()):
+        name = name or path.stem + ".ttl"
+        out[name] = sorted({t for a, b in spans for t in ctx.triples[a:b]}, key=str)
+    return out, ctx.ids
+
+
+def _output_files(ctx: Ctx, node: yaml.Node | None) -> list[tuple[str, list[str]]]:
+    """``turtle:`` maps each Turtle file the input generates to what goes into it: parts (an
+    entity goes with the first part it is derived from), id prefixes ending in ``*``
+    (``org/*``), or ``"*"`` for the rest."""
+    if node is None:
+        return []
+    out = []
+    for name, kn, sel in _mapping(ctx, node, "turtle"):
+        if not re.fullmatch(r"[a-z0-9][a-z0-9.-]*\.ttl", name):
+            raise ctx.err(kn, f"turtle.{name}", f"'{name}' is not a Turtle file name "
+                                                "(lower case, ending in .ttl)")
+        vals = sel.value if isinstance(sel, yaml.SequenceNode) else [sel]
+        out.append((name, [_scalar(ctx, v, f"turtle.{name}") for v in vals]))
+    return out
+
+
+def _file_of(ctx: Ctx, files: list, part: str, ident: str, node: yaml.Node) -> str:
+    """The output file of a top-level entity: the first id prefix that matches it, else the
+    file that lists its part, else the one that takes the rest (``"*"``)."""
+    if not files:
+        return ""
+    for name, sels in files:
+        if any(s.endswith("*") and s != "*" and ident.startswith(s[:-1]) for s in sels):
+            return name
+    for name, sels in files:
+        if part in sels:
+            return name
+    for name, sels in files:  # the part it is first derived from (table-3 of "table-3 section-3")
+        if part.split()[0] in sels:
+            return name
+    for name, sels in files:
+        if "*" in sels:
+            return name
+    raise ctx.err(node, ident, f"no file of the turtle: map takes part '{part}' (add it to "
+                               "one, or give one \"*\")")
 
 
 def _check_one_iri_per_address(ctx: Ctx) -> None:
@@ -242,8 +305,11 @@ def _provenance(ctx: Ctx, spec: str, node: yaml.Node, path: str) -> list[ox.Name
         if "/" in tok:
             iri = CGID + tok
             ctx.refs.append((iri, node, path))
-        else:
+        elif ctx.edition:
             iri = f"{CGID}factsheet/{ctx.country}-{ctx.edition}/{tok}"
+            ctx.refs.append((iri, node, path))
+        else:  # a file without a factsheet: its pages, document/<cc>-<name>
+            iri = f"{CGID}document/{ctx.country}-{tok}"
             ctx.refs.append((iri, node, path))
         out.append(ox.NamedNode(iri))
     return out
@@ -326,7 +392,12 @@ def _check_minted(ctx: Ctx, ident: str, node: yaml.Node) -> None:
     kind, _, slug = ident.partition("/")
     if kind == "factsheet" or (kind == "period" and re.fullmatch(r"\d{4}(-\d{4})?", slug)):
         return
-    want = f"{ctx.country}-{ctx.edition}-" if kind in EDITION_KINDS else f"{ctx.country}-"
+    # an organisation of another country (a foreign publisher of a page) has its own code
+    if (kind == "org" and re.match(r"[a-z]{2}-", slug)
+            and slug[:2].upper() in ctx.schema.country_codes):
+        return
+    want = (f"{ctx.country}-{ctx.edition}-" if kind in EDITION_KINDS and ctx.edition
+            else f"{ctx.country}-")
     if not (slug.startswith(want) or slug == want[:-1] or slug.startswith(want[:-1] + "/")):
         what = "what an edition states" if kind in EDITION_KINDS else "a lasting entity"
         raise ctx.err(node, f"{ident}.id", f"the id of {what} is {kind}/{want}<slug> "
@@ -458,6 +529,8 @@ def _term(ctx: Ctx, prop: str, info: dict, vn: yaml.Node, path: str):
     dt = info.get("datatype")
     if vn.tag and vn.tag.startswith("!") and vn.tag[1:] in _CHECKS:  # !gYear 2026
         dt = XSD + vn.tag[1:]
+    if vn.tag and _LANG_TAG.fullmatch(vn.tag):  # !fr "pôles de compétitivité"
+        return ox.Literal(text, language=vn.tag[1:])
     if dt == XSD + "string" or vn.tag == "!plain":
         return ox.Literal(text)
     if dt and dt.startswith(XSD):

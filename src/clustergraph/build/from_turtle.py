@@ -20,9 +20,23 @@ import pyoxigraph as ox
 from .compiler import KIND_CLASSES, PROV_DERIVED
 from .schema import CG, CGID, RDF, XSD, load_schema
 
+LANG = ["en"]
+
+
+def money(lex: str) -> str:
+    """An amount as a curator writes it: 640000000.0 -> '640 million'."""
+    from decimal import Decimal
+    d = Decimal(lex)
+    for word, scale in (("billion", Decimal(10) ** 9), ("million", Decimal(10) ** 6)):
+        if d >= scale and (d / scale) == (d / scale).quantize(Decimal("0.001")):
+            return format((d / scale).normalize(), "f") + " " + word
+    return format(d.normalize(), "f")
+
 
 def turtle_to_input(files: list[str], country: str, edition: str) -> str:
-    """The YAML input text equivalent to the Turtle ``files``."""
+    """The YAML input text equivalent to the Turtle ``files`` (``edition`` "" or "-" for a
+    folder read from web pages only)."""
+    edition = "" if edition == "-" else edition
     OUT: list[str] = []
     S = load_schema()
     quads = []
@@ -34,7 +48,8 @@ def turtle_to_input(files: list[str], country: str, edition: str) -> str:
         if s not in po:
             po[s] = {}; order.append(s)
         po[s].setdefault(q.predicate.value, []).append(q.object)
-    FS = f"{CGID}factsheet/{country.lower()}-{edition}/"
+    FS = (f"{CGID}factsheet/{country.lower()}-{edition}/" if edition
+          else f"{CGID}document/{country.lower()}-")
     incoming = {}
     for s in order:
         for p, os_ in po[s].items():
@@ -77,7 +92,7 @@ def turtle_to_input(files: list[str], country: str, edition: str) -> str:
         if isinstance(o, ox.Literal):
             dt = o.datatype.value
             if o.language:
-                assert o.language == "en"; return ("str", o.value)
+                return ("str", o.value) if o.language == LANG[0] else ("tag", o.language + " " + json.dumps(o.value, ensure_ascii=False))
             if dt == XSD + "string":
                 return ("plain", o.value) if info.get("datatype") != XSD+"string" else ("str", o.value)
             if info.get("datatype") == dt: return ("str" if dt in (XSD+"gYear",XSD+"date",XSD+"duration") else "raw", o.value)
@@ -139,8 +154,14 @@ def turtle_to_input(files: list[str], country: str, edition: str) -> str:
         pk = prov_key(s)
         if via and pk != prov_key(parent[s][0]):
             lines.append(pad2 + "from: " + (q(pk) if pk != "-" else '"-"'))
+        cur = props.get(CG + "currency", [])
+        amount = props.get(CG + "amount", [])
+        combine = len(cur) == 1 and len(amount) == 1 and isinstance(amount[0], ox.Literal)
         for prop, objs in props.items():
             if prop in (RDF + "type", PROV_DERIVED): continue
+            if combine and prop == CG + "currency": continue
+            if combine and prop == CG + "amount":
+                lines.append(f"{pad2}amount: {cur[0].value.rsplit('/', 1)[-1]} {money(amount[0].value)}"); continue
             key = name(prop)
             kids = [o for o in objs if parent.get(o, (None,))[0] == s]
             rest = [o for o in objs if o not in kids]
@@ -166,7 +187,7 @@ def turtle_to_input(files: list[str], country: str, edition: str) -> str:
     for s in order:
         if isinstance(s, ox.BlankNode) or s in parent: continue
         groups.setdefault(prov_key(s), []).append(s)
-    OUT.append(f"country: {country}\nedition: {edition}\nparts:")
+    OUT.append(f"country: {country}\n" + (f"edition: {edition}\n" if edition else "") + "parts:")
     for k, nodes in groups.items():
         OUT.append(f"  {q(k) if k != '-' else json.dumps(k)}:")
         for s in nodes: OUT.append("\n".join(emit(s, 4)))

@@ -1,0 +1,54 @@
+"""Every bundled country is written as an input file, and compiling it gives the graph of its
+Turtle in data/<cc>/ (issue 17): Belgium from its factsheet (data/be/2023.yaml), Denmark,
+Norway, France and Poland from web pages (data/<cc>/pages.yaml)."""
+
+from __future__ import annotations
+
+import pytest
+import rdflib
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+from clustergraph import resources
+from clustergraph.build import build, known_subjects
+
+DATA = resources.bundle_root() / "data"
+
+# country folder, its input file, the Turtle files it compiles to, and their triples
+COUNTRIES = [
+    ("be", "2023.yaml", ["cluster-organisations.ttl", "context.ttl", "cooperation.ttl",
+                         "factsheet.ttl", "landscape.ttl", "policies.ttl", "semester.ttl",
+                         "state-of-play.ttl"], 1779),
+    ("dk", "pages.yaml", ["policies.ttl", "sources.ttl"], 214),
+    ("no", "pages.yaml", ["policies.ttl", "sources.ttl"], 374),
+    ("fr", "pages.yaml", ["policies.ttl", "sources.ttl"], 492),
+    ("pl", "pages.yaml", ["policies.ttl"], 157),
+]
+
+# Deliberate differences between a compiled input and the Turtle of its folder: none.
+DIFFERENCES: dict[str, tuple[set, set]] = {}
+
+
+@pytest.mark.parametrize(("cc", "name", "files", "size"), COUNTRIES, ids=[c[0] for c in COUNTRIES])
+def test_input_compiles_to_the_folder_graph(cc: str, name: str, files: list[str],
+                                            size: int) -> None:
+    folder = DATA / cc
+    results = build([str(folder / name)], known=known_subjects((folder,)))
+    assert [n for _, n, _ in results] == files
+    compiled = rdflib.Graph()
+    for _, _, ttl in results:
+        compiled.parse(data=ttl.decode("utf-8"), format="turtle")
+    turtle = rdflib.Graph()
+    for f in sorted(folder.glob("*.ttl")):
+        turtle.parse(f)
+    assert sorted(p.name for p in folder.glob("*.ttl")) == files
+    assert len(compiled) == len(turtle) == size
+    if not isomorphic(compiled, turtle):
+        _, only_compiled, only_turtle = graph_diff(to_isomorphic(compiled), to_isomorphic(turtle))
+        assert (set(only_compiled), set(only_turtle)) == DIFFERENCES.get(cc, (set(), set()))
+
+
+def test_every_bundled_country_has_an_input() -> None:
+    folders = sorted(p.name for p in DATA.iterdir() if p.is_dir() and p.name != "eu")
+    assert folders == sorted(c[0] for c in COUNTRIES)
+    for cc, name, _, _ in COUNTRIES:
+        assert sorted(p.name for p in (DATA / cc).glob("*.yaml")) == [name]
