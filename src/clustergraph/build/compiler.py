@@ -17,6 +17,8 @@ from .schema import CG, CGID, RDF, XSD, Schema, load_schema
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 DCAT = "http://www.w3.org/ns/dcat#"
 QUALIFIER = "https://w3id.org/clustergraph/vocab/qualifier/"
+UNIT = "https://w3id.org/clustergraph/vocab/unit/"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SCHEMA_URL = "https://schema.org/url"
 CURRENCY = "http://publications.europa.eu/resource/authority/currency/"
 
@@ -185,7 +187,7 @@ def _compile(path: Path, shown: str | None, known: frozenset) -> Ctx:
         prov = _provenance(ctx, part, pn, part)
         if not isinstance(nodes, yaml.SequenceNode):
             raise ctx.err(nodes, part, f"expected a list of entities, got {_kind(nodes)}")
-        for i, n in enumerate(nodes.value):
+        for i, n in _entities(ctx, nodes.value, part):
             start = len(ctx.triples)
             subj = _node(ctx, n, f"{part}[{i}]", prov, None, None)
             out = _file_of(ctx, files, part, _short(subj.value), n)
@@ -201,6 +203,35 @@ def _compile(path: Path, shown: str | None, known: frozenset) -> Ctx:
     _check_required(ctx)
     _check_one_iri_per_address(ctx)
     return ctx
+
+
+def _directive(n: yaml.Node) -> str | None:
+    if (isinstance(n, yaml.MappingNode) and len(n.value) == 1
+            and isinstance(n.value[0][0], yaml.ScalarNode)
+            and n.value[0][0].value == "with"):
+        return n.value[0][0].value
+    return None
+
+
+def _entities(ctx: Ctx, items: list, path: str):
+    """The entities of a list (a part's, or a field's): ``- with: {field: value}`` gives the
+    entities after it that field (unless they give it themselves). Yields (index, node)."""
+    defaults: dict[str, tuple] = {}
+    for i, n in enumerate(items):
+        d = _directive(n)
+        if d == "with":
+            for k, kn, v in _mapping(ctx, n.value[0][1], f"{path}[{i}].with"):
+                if k in ("id", "a", "from", "also"):
+                    raise ctx.err(kn, f"{path}[{i}].with.{k}",
+                                  f"'{k}' is the entity's own, not a field to share")
+                defaults[k] = (kn, v)
+            continue
+        if defaults and isinstance(n, yaml.MappingNode):
+            own = {k.value for k, _ in n.value if isinstance(k, yaml.ScalarNode)}
+            n = yaml.MappingNode(n.tag, list(n.value) + [
+                (kn, v) for k, (kn, v) in defaults.items() if k not in own],
+                n.start_mark, n.end_mark, n.flow_style)
+        yield i, n
 
 
 def compile_file(path: Path, shown: str | None = None, known: frozenset = frozenset()
@@ -334,7 +365,7 @@ def _node(ctx: Ctx, node: yaml.Node, path: str, prov: list, parent: str | None,
                       f"'{ident}' is not an id (kind/slug, e.g. policy/be-flanders-clusters, "
                       "or -suffix inside another entity)")
     path = _short(iri)
-    if parent is None:
+    if not ident.startswith("-"):
         _check_minted(ctx, ident, byname["id"][1])
     if iri in ctx.ids:
         raise ctx.err(byname["id"][1], f"{path}.id",
@@ -345,7 +376,9 @@ def _node(ctx: Ctx, node: yaml.Node, path: str, prov: list, parent: str | None,
     if "from" in byname:
         prov = _provenance(ctx, _scalar(ctx, byname["from"][1], f"{path}.from"),
                            byname["from"][1], f"{path}.from")
-    for p in prov:
+    also = (_provenance(ctx, _scalar(ctx, byname["also"][1], f"{path}.also"),
+                        byname["also"][1], f"{path}.also") if "also" in byname else [])
+    for p in [*prov, *also]:  # `also:` sources are this entity's alone, not its nested ones'
         ctx.triples.append(ox.Triple(subj, ox.NamedNode(PROV_DERIVED), p))
     # its class: `a:`, else the range of the property it hangs from, else its kind's class
     if "a" in byname:
@@ -369,21 +402,97 @@ def _node(ctx: Ctx, node: yaml.Node, path: str, prov: list, parent: str | None,
         if cls is None:
             raise ctx.err(node, f"{path}.a", "give the entity's class (a: ClassName)")
         ctx.triples.append(ox.Triple(subj, ox.NamedNode(RDF + "type"), ox.NamedNode(cls)))
+    start = len(ctx.triples)
     for key, kn, vn in fields:
-        if key in ("id", "a", "from"):
+        if key in ("id", "a", "from", "also"):
             continue
         fpath = f"{path}.{key}"
         if key == "years":
             _years(ctx, subj, vn, fpath)
+            continue
+        if key == "contents":
+            _contents(ctx, subj, vn, fpath, subj.value)
             continue
         prop = _property(ctx, key, kn, fpath)
         values = vn.value if (isinstance(vn, yaml.SequenceNode) and vn.tag != "!list") else [vn]
         if isinstance(vn, yaml.SequenceNode) and not values:
             raise ctx.err(vn, fpath, "an empty list: leave the field out, or record "
                                      "cg:notStated / no data available")
+        if len(values) > 1 and any(_directive(v) for v in values):
+            values = [v for _, v in _entities(ctx, values, fpath)]
         for v in values:
             _value(ctx, subj, prop, v, fpath, prov)
+    _figure_defaults(ctx, subj, start)
     return subj
+
+
+def _figure_defaults(ctx: Ctx, subj: ox.NamedNode, start: int) -> None:
+    """A figure's short form: a value without a qualifier word is exact; a whole number
+    without a unit is a count (unit number)."""
+    own = [t for t in ctx.triples[start:] if t.subject == subj]
+    values = [t.object for t in own if t.predicate.value == CG + "value"]
+    if not values:
+        return
+    preds = {t.predicate.value for t in own}
+    if CG + "qualifier" not in preds:
+        ctx.triples.append(ox.Triple(subj, ox.NamedNode(CG + "qualifier"),
+                                     ox.NamedNode(QUALIFIER + "exact")))
+    if (CG + "unit" not in preds and len(values) == 1 and isinstance(values[0], ox.Literal)
+            and values[0].datatype.value == XSD + "integer"):
+        ctx.triples.append(ox.Triple(subj, ox.NamedNode(CG + "unit"),
+                                     ox.NamedNode(UNIT + "number")))
+
+
+_PART_KINDS = {"section": ("Section", "section"), "table": ("Table", "Table"),
+               "figure": ("Chart", "Figure"), "annex": ("Section", None)}
+
+
+def _contents(ctx: Ctx, subj: ox.NamedNode, vn: yaml.Node, path: str, parent: str) -> None:
+    """A factsheet's table of contents: ``section-2.1: Title`` (or ``{title: ..., <its own
+    parts>}``) is the part ``<factsheet>/section-2.1``, a cg:Section with its partNumber,
+    title, label "<Country> <edition>, section 2.1: Title" and dct:isPartOf its parent."""
+    root = subj.value
+    country = ctx.schema.country_codes.get(ctx.country.upper())
+    name = next((c.labels[0] for cs in ctx.schema.concepts.values() for c in cs
+                 if c.iri == country and c.labels), ctx.country.upper())
+    for key, kn, v in _mapping(ctx, vn, path):
+        m = re.fullmatch(r"(section|table|figure|annex)(?:-(\d+(?:\.\d+)*))?", key)
+        if not m or (m.group(1) != "annex") != bool(m.group(2)):
+            raise ctx.err(kn, f"{path}.{key}", f"'{key}' is not a part of a factsheet "
+                                               "(section-2.1, table-3, figure-1, annex)")
+        iri = f"{root}/{key}"
+        if iri in ctx.ids:
+            raise ctx.err(kn, f"{path}.{key}",
+                          f"duplicate entity (first defined at line {ctx.ids[iri]})")
+        ctx.ids[iri] = kn.start_mark.line + 1
+        cls, word = _PART_KINDS[m.group(1)]
+        inner = None
+        if isinstance(v, yaml.MappingNode):
+            fields = {k: (kk, vv) for k, kk, vv in _mapping(ctx, v, f"{path}.{key}")}
+            if "title" not in fields:
+                raise ctx.err(v, f"{path}.{key}", "missing required field 'title'")
+            title = _scalar(ctx, fields["title"][1], f"{path}.{key}.title")
+            inner = yaml.MappingNode("tag:yaml.org,2002:map",
+                                     [(kk, vv) for k, kk, vv in _mapping(ctx, v, path)
+                                      if k != "title"])
+        else:
+            title = _scalar(ctx, v, f"{path}.{key}")
+        number = m.group(2) or title
+        label = (f"{name} {ctx.edition}, {word} {number}: {title}" if word
+                 else f"{name} {ctx.edition}, {title}")
+        s = ox.NamedNode(iri)
+        lang = ctx.language
+        ctx.triples += [
+            ox.Triple(s, ox.NamedNode(RDF + "type"), ox.NamedNode(CG + cls)),
+            ox.Triple(s, ox.NamedNode(CG + "partNumber"), ox.Literal(number)),
+            ox.Triple(s, ox.NamedNode("http://purl.org/dc/terms/title"),
+                      ox.Literal(title, language=lang)),
+            ox.Triple(s, ox.NamedNode(RDFS + "label"), ox.Literal(label, language=lang)),
+            ox.Triple(s, ox.NamedNode("http://purl.org/dc/terms/isPartOf"),
+                      ox.NamedNode(parent)),
+        ]
+        if inner is not None and inner.value:
+            _contents(ctx, subj, inner, f"{path}.{key}", iri)
 
 
 def _check_minted(ctx: Ctx, ident: str, node: yaml.Node) -> None:
@@ -451,6 +560,8 @@ def _value(ctx: Ctx, subj: ox.NamedNode, prop: str, vn: yaml.Node, path: str,
     if prop == CG + "amount":
         raise ctx.err(vn, path, f"amount '{vn.value}' without a currency: write it as the "
                                 f"source does, e.g. 'EUR {vn.value}'")
+    if prop == CG + "value" and vn.tag != "!plain" and _value_short(ctx, subj, vn, path):
+        return
     if prop == CG + "value":
         m = _NUMBER_RE.match(vn.value.strip())
         if m and (m.group("q") or "," in m.group("num") or m.group("scale")):
@@ -463,6 +574,34 @@ def _value(ctx: Ctx, subj: ox.NamedNode, prop: str, vn: yaml.Node, path: str,
                                          ox.NamedNode(QUALIFIER + q)))
             return
     ctx.triples.append(ox.Triple(subj, p, _term(ctx, prop, info, vn, path)))
+
+
+def _value_short(ctx: Ctx, subj: ox.NamedNode, vn: yaml.Node, path: str) -> bool:
+    """``value: 77 %`` (unit percent) and ``value: EUR 291 million`` (unit eur): a decimal,
+    the unit, and the qualifier word if any."""
+    text = vn.value.strip()
+    m = re.fullmatch(r"(?:(?P<q>over|more than|at least|around|about|approximately|up to)\s+)?"
+                     r"(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)\s*%", text, re.I)
+    unit = "percent"
+    if not m:
+        m = _AMOUNT_RE.match(text)
+        if not m:
+            return False
+        unit = m.group("cur").lower()
+        if not any(c.iri == UNIT + unit for cs in ctx.schema.concepts.values() for c in cs):
+            raise ctx.err(vn, path, f"'{m.group('cur')}' is not a unit of the unit scheme "
+                                    "(ontology/vocabularies/unit.ttl)")
+    num = _number(m) if "scale" in m.re.groupindex else Decimal(m.group("num").replace(",", ""))
+    lex = format(num.normalize(), "f")
+    ctx.triples += [
+        ox.Triple(subj, ox.NamedNode(CG + "value"), ox.Literal(
+            lex if "." in lex else lex + ".0", datatype=ox.NamedNode(XSD + "decimal"))),
+        ox.Triple(subj, ox.NamedNode(CG + "unit"), ox.NamedNode(UNIT + unit)),
+    ]
+    if m.group("q"):
+        ctx.triples.append(ox.Triple(subj, ox.NamedNode(CG + "qualifier"), ox.NamedNode(
+            QUALIFIER + _QUALIFIERS[m.group("q").lower()])))
+    return True
 
 
 def _looks_number(text: str) -> bool:
