@@ -8,6 +8,14 @@ IRIs, or ``-suffix`` for a node inside another, such as a policy's focus or role
 fields. Every entity gets ``prov:wasDerivedFrom`` the part it sits under (``from:`` overrides),
 so provenance comes by construction.
 
+One source of truth: every country folder's input file (``data/be/2023.yaml``,
+``data/<cc>/pages.yaml`` for the countries read from web pages) is what curators edit; the
+Turtle under ``data/<cc>/`` is generated from it (``build FILE --output data/<cc>``, the files
+its ``turtle:`` map names, each with a header saying so) and checked in, so that loading the
+bundle stays Turtle-only (no YAML parsing at start-up, no compile step in ``query run``), and
+a test fails when a checked-in file differs from a fresh build. Compiling the input rather
+than the Turtle is the check: nothing is kept by hand in two places.
+
 Why YAML with our own declarative mapping, not a JSON Schema or LinkML: one source of truth.
 The fields, their kinds and datatypes, the class of a nested entity and the code list of a
 controlled field are all *derived* at build time from the ontology (``rdfs:range``,
@@ -21,8 +29,12 @@ Values: a controlled field takes a concept's notation, label, local name, ``pref
 IRI, and a near miss gets a suggestion; ``amount: EUR 12.5 million`` gives ``cg:amount`` and
 ``cg:currency`` (an amount without currency is refused); ``value: over 4,205`` keeps its
 qualifier; ``years: 2021-2027`` gives a period's start and end (a backwards range is refused);
-strings are text in the file's ``language`` unless tagged ``!plain``; ``!list [...]`` is an
-rdf:List. The output is Turtle, triples sorted, so the same input gives the same bytes.
+strings are text in the file's ``language`` unless tagged ``!plain`` (``!fr "..."``: a text in
+another language); ``!list [...]`` is an rdf:List. Short forms: a factsheet's ``contents:``
+(its sections, tables and figures by number and title), ``- with: {field: value}`` (the
+entities after it in a list share it), ``also:`` (sources of one entity alone), a figure's
+``value: 12`` (exact, a count), ``value: 77 %`` and ``value: EUR 2 million`` (the unit). The
+output is Turtle, triples sorted, so the same input gives the same bytes.
 """
 
 from __future__ import annotations

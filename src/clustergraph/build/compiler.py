@@ -573,6 +573,9 @@ def _value(ctx: Ctx, subj: ox.NamedNode, prop: str, vn: yaml.Node, path: str,
             ctx.triples.append(ox.Triple(subj, ox.NamedNode(CG + "qualifier"),
                                          ox.NamedNode(QUALIFIER + q)))
             return
+        if vn.tag != "!plain" and not _CHECKS["decimal"].match(vn.value.strip()):
+            raise ctx.err(vn, path, f"'{vn.value}' is not a figure (e.g. 12, over 1,200, "
+                                    "7.5 %, EUR 2.5 million)")
     ctx.triples.append(ox.Triple(subj, p, _term(ctx, prop, info, vn, path)))
 
 

@@ -1,8 +1,11 @@
 """Write existing Turtle data as an input file of ``clustergraph build`` (the migration
-tool that wrote ``data/be/2023.yaml`` from ``data/be/*.ttl``; the round trip test checks the
-result). Nodes are grouped into parts by their ``prov:wasDerivedFrom``; a node whose IRI
-extends its only referrer's (``<policy>-focus``) is nested under it; entities without nested
-ones are written as packed flow mappings. Turtle comments are not carried over.
+tool that wrote the first ``data/<cc>/*.yaml`` from the hand-written Turtle; the round trip
+test checks it on every country). Nodes are grouped into parts by their
+``prov:wasDerivedFrom``; a node referred to by one other only is nested under it where its IRI
+extends the referrer's (``<policy>-focus``) or it has the same sources; the factsheet's parts
+become its ``contents:``; ``- with:`` lines where enough entities of a part share a field;
+figures in their short form; entities without nested ones are written as packed flow
+mappings. Turtle comments are not carried over. Edition ``-``: a folder of web pages.
 
     python -m clustergraph.build.from_turtle BE 2023 data/be/*.ttl > data/be/2023.yaml
 """
