@@ -40,7 +40,6 @@ output is Turtle, triples sorted, so the same input gives the same bytes.
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from pathlib import Path
 
@@ -76,17 +75,22 @@ def to_turtle(triples: list, src: str) -> bytes:
 
     s = load_schema()
     # one prefix per namespace actually used: the longest whose local part has no '/' or '#'
-    namespaces = sorted(s.prefixes.items(), key=lambda x: -len(x[1]))
+    # (a namespace is the IRI up to a point after its last '/' or '#': looked up, not scanned)
+    by_ns = {ns: p for p, ns in sorted(s.prefixes.items(), reverse=True)}
     used: dict[str, str] = {}
+    seen: set[str] = set()
     for t in triples:
         dt = t.object.datatype if isinstance(t.object, ox.Literal) else None
         for term in (t.subject, t.predicate, t.object, dt):
-            if not isinstance(term, ox.NamedNode):
+            if not isinstance(term, ox.NamedNode) or term.value in seen:
                 continue
-            for p, ns in namespaces:
-                rest = term.value[len(ns):]
-                if term.value.startswith(ns) and rest and not re.search(r"[/#]", rest):
-                    used[p] = ns
+            iri = term.value
+            seen.add(iri)
+            last = max(iri.rfind("/"), iri.rfind("#"))
+            for k in range(len(iri) - 1, last, -1):
+                p = by_ns.get(iri[:k])
+                if p is not None:
+                    used[p] = iri[:k]
                     break
     prefixes = dict(sorted(used.items()))
     body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)

@@ -39,6 +39,9 @@ KIND_CLASSES = {
     "membership": "http://www.w3.org/ns/org#Membership", "observation": CG + "Observation",
     "period": CG + "Period", "legal-act": CG + "LegalAct", "agglomeration": CG + "Agglomeration",
     "assessment": CG + "StateOfPlayAssessment", "programme": CG + "Programme",
+    "challenge": CG + "SemesterChallenge", "contribution": CG + "PolicyContribution",
+    "competence": CG + "CompetenceAllocation", "participation": CG + "ProgrammeParticipation",
+    "specialisation": CG + "EmploymentSpecialisation", "document": CG + "WebPage",
 }
 
 # data/README.md's IRI rules: what one edition states has the edition in its IRI

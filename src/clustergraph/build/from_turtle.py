@@ -65,7 +65,7 @@ def turtle_to_input(files: list[str], country: str, edition: str) -> str:
         ps = po[s].get(PROV_DERIVED, [])
         toks = [token(o) for o in ps]
         return " ".join(toks) if toks else "-"
-    ALSO, SKIP = {}, [set()]
+    ALSO, SKIPS = {}, {}
     def prov_set(s):
         return {o.value for o in po[s].get(PROV_DERIVED, [])}
     parent = {}
@@ -259,7 +259,7 @@ def turtle_to_input(files: list[str], country: str, edition: str) -> str:
         for prop, objs in props.items():
             if prop in (RDF + "type", PROV_DERIVED): continue
             if short and prop in (CG + "unit", CG + "qualifier"): continue
-            if not via and name(prop) in SKIP[0]: continue
+            if name(prop) in SKIPS.get(s, ()): continue
             if short and prop == CG + "value":
                 lines.append(f"{pad2}value: {q(short, True) if ',' in short else short}"); continue
             if combine and prop == CG + "currency": continue
@@ -270,7 +270,12 @@ def turtle_to_input(files: list[str], country: str, edition: str) -> str:
             rest = [o for o in objs if o not in kids]
             if kids:
                 lines.append(f"{pad2}{key}:")
-                for k in kids: lines += emit(k, indent + len(first_prefix) + 2, prop)
+                for item in (plan(kids, {}) if len(kids) >= 3 and not ANALYSIS[0] else [("node", k, set()) for k in kids]):
+                    if item[0] == "with":
+                        lines.append(f"{pad2}  - with: {{" + ", ".join(f"{a}: {b}" for a, b in item[1].items()) + "}")
+                        continue
+                    SKIPS[item[1]] = item[2]
+                    lines += emit(item[1], indent + len(first_prefix) + 2, prop)
                 for o in rest: lines.append(f"{pad2}  - {fmt(prop, o)}")
                 continue
             if len(rest) == 1 and isinstance(rest[0], ox.BlankNode):
@@ -324,9 +329,8 @@ def turtle_to_input(files: list[str], country: str, edition: str) -> str:
             if item[0] == "with":
                 OUT.append("    - with: {" + ", ".join(f"{a}: {b}" for a, b in item[1].items()) + "}")
                 i += 1; continue
-            SKIP[0] = item[2]
+            SKIPS[item[1]] = item[2]
             OUT.append("\n".join(emit(item[1], 4)))
-            SKIP[0] = set()
             i += 1
     return "\n".join(OUT) + "\n"
 
