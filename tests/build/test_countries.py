@@ -52,3 +52,26 @@ def test_every_bundled_country_has_an_input() -> None:
     assert folders == sorted(c[0] for c in COUNTRIES)
     for cc, name, _, _ in COUNTRIES:
         assert sorted(p.name for p in (DATA / cc).glob("*.yaml")) == [name]
+
+
+# Lines of data/<cc>/*.ttl as written by hand, before they were generated (commit b64ca28;
+# benchmarks/build.py recounts them from git): the issue's measure of the input's size.
+HANDWRITTEN_TURTLE_LINES = {"be": 1985, "dk": 321, "no": 488, "fr": 583, "pl": 186}
+# The input's share of those lines, as measured now (a regression fails; an improvement is
+# recorded here).
+SHARE = {"be": 0.454, "dk": 0.539, "no": 0.496, "fr": 0.548, "pl": 0.565}
+
+
+@pytest.mark.parametrize(("cc", "name"), [(c[0], c[1]) for c in COUNTRIES],
+                         ids=[c[0] for c in COUNTRIES])
+def test_input_share_of_the_turtle_lines(cc: str, name: str) -> None:
+    lines = len((DATA / cc / name).read_text(encoding="utf-8").splitlines())
+    assert round(lines / HANDWRITTEN_TURTLE_LINES[cc], 3) <= SHARE[cc]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 17 asks for at most 40 %; Belgium's input is "
+                                       "45 % of the hand-written Turtle's lines (its curators' "
+                                       "notes, 73 lines, included): not met")
+def test_belgium_input_is_at_most_40_percent_of_the_turtle() -> None:
+    lines = len((DATA / "be" / "2023.yaml").read_text(encoding="utf-8").splitlines())
+    assert lines <= 0.40 * HANDWRITTEN_TURTLE_LINES["be"]
