@@ -126,7 +126,7 @@ def test_the_base_file_builds(tmp_path: Path) -> None:
     code, out, err = _build(f)
     assert (code, err) == (0, "")
     assert "cg:amount 12500000.0 ;" in out and "cg:currency currency:EUR" in out
-    assert "cg:qualifier q:over ;" in out and "cg:value 4205 ." in out
+    assert "cg:qualifier q:over ;" in out and "cg:value 4205 ;" in out
 
 
 @pytest.mark.parametrize(("name", "old", "new", "message"), MISTAKES,

@@ -40,6 +40,7 @@ output is Turtle, triples sorted, so the same input gives the same bytes.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -68,7 +69,32 @@ def known_subjects(exclude: tuple[Path, ...] = ()) -> frozenset:
     return frozenset(out)
 
 
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+_BARE = {_XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+         _XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+         _XSD + "boolean": re.compile(r"true|false")}
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _string(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
 def to_turtle(triples: list, src: str) -> bytes:
+    """The triples as Turtle, written by hand so that the bytes depend on the triples only
+    (not on a serializer's version): the header, the prefixes used (sorted), then one block per
+    subject (sorted by IRI): ``a`` first, the other predicates sorted, objects sorted, each
+    rdf:List written as a collection ``( ... )``."""
     import pyoxigraph as ox
 
     from .schema import load_schema
@@ -77,35 +103,83 @@ def to_turtle(triples: list, src: str) -> bytes:
     # one prefix per namespace actually used: the longest whose local part has no '/' or '#'
     # (a namespace is the IRI up to a point after its last '/' or '#': looked up, not scanned)
     by_ns = {ns: p for p, ns in sorted(s.prefixes.items(), reverse=True)}
+    curie: dict[str, str] = {}
     used: dict[str, str] = {}
-    seen: set[str] = set()
-    for t in triples:
-        dt = t.object.datatype if isinstance(t.object, ox.Literal) else None
-        for term in (t.subject, t.predicate, t.object, dt):
-            if not isinstance(term, ox.NamedNode) or term.value in seen:
-                continue
-            iri = term.value
-            seen.add(iri)
+
+    def name(iri: str) -> str:
+        if iri not in curie:
+            curie[iri] = f"<{iri}>"
             last = max(iri.rfind("/"), iri.rfind("#"))
             for k in range(len(iri) - 1, last, -1):
                 p = by_ns.get(iri[:k])
                 if p is not None:
-                    used[p] = iri[:k]
+                    if _LOCAL.fullmatch(iri[k:]):
+                        curie[iri] = f"{p}:{iri[k:]}"
+                        used[p] = iri[:k]
                     break
-    prefixes = dict(sorted(used.items()))
-    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    # the serializer's prefix order is not stable: write them sorted ourselves
-    lines = []
-    for ln in body.split(b"\n"):
-        if ln.startswith(b"@prefix "):
-            continue
-        lines.append(ln)
-        if ln.endswith(b" .") and ln.startswith(b"\t"):  # a blank line after each subject
-            lines.append(b"")
-    while lines and not lines[-1]:
-        lines.pop()
-    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items())
-    return (HEADER.format(src=src) + head + "\n").encode() + b"\n".join(lines) + b"\n"
+        return curie[iri]
+
+    by_subject: dict = {}
+    refs: dict = {}
+    for t in triples:
+        by_subject.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)
+        if isinstance(t.object, ox.BlankNode):
+            refs[t.object] = refs.get(t.object, 0) + 1
+
+    def collection(b) -> list | None:
+        """The items of the well-formed rdf:List starting at blank node ``b``, else None."""
+        items, seen = [], set()
+        while isinstance(b, ox.BlankNode):
+            po = by_subject.get(b, {})
+            if (b in seen or refs.get(b) != 1 or set(po) != {_RDF + "first", _RDF + "rest"}
+                    or len(po[_RDF + "first"]) != 1 or len(po[_RDF + "rest"]) != 1):
+                return None
+            seen.add(b)
+            items.append(po[_RDF + "first"][0])
+            b = po[_RDF + "rest"][0]
+        return items if b == ox.NamedNode(_RDF + "nil") else None
+
+    inlined: set = set()  # the list nodes written as collections
+    for b in refs:
+        if collection(b) is not None:
+            while isinstance(b, ox.BlankNode):
+                inlined.add(b)
+                b = by_subject[b][_RDF + "rest"][0]
+
+    def term(o) -> str:
+        if isinstance(o, ox.NamedNode):
+            return name(o.value)
+        if isinstance(o, ox.BlankNode):
+            items = collection(o) if o in inlined else None
+            if items is not None:
+                return "(" + " ".join(term(x) for x in items) + ")"
+            return f"_:{o.value}"
+        dt = o.datatype.value
+        if o.language:
+            return _string(o.value) + "@" + o.language
+        if dt == _XSD + "string":
+            return _string(o.value)
+        if dt in _BARE and _BARE[dt].fullmatch(o.value):
+            return o.value
+        return _string(o.value) + "^^" + name(dt)
+
+    def key(o) -> tuple:
+        return (type(o).__name__, str(o))
+
+    blocks = []
+    subjects = sorted((x for x in by_subject if x not in inlined),
+                      key=lambda x: (isinstance(x, ox.BlankNode), x.value))
+    for subj in subjects:
+        po = by_subject[subj]
+        lines = []
+        for p in sorted(po, key=lambda x: (x != _RDF + "type", name(x))):
+            objs = ", ".join(term(o) for o in sorted(po[p], key=key))
+            lines.append(("a" if p == _RDF + "type" else name(p)) + " " + objs)
+        head = name(subj.value) if isinstance(subj, ox.NamedNode) else f"_:{subj.value}"
+        blocks.append((subj, head + " " + " ;\n    ".join(lines) + " ."))
+    body = "\n\n".join(text for _subj, text in blocks)
+    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(used.items()))
+    return (HEADER.format(src=src) + head + "\n" + body + "\n").encode()
 
 
 def build(files: list[str], output: str | None = None, known: frozenset | None = None

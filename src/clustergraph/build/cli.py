@@ -15,15 +15,19 @@ import click
                    "else <stem>.ttl); default: stdout.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
 def build_command(output: str | None, files: tuple[str, ...]) -> None:
-    """Compile factsheet-shaped YAML input files (data/<cc>/<edition>.yaml) to Turtle.
+    """Compile input files (data/<cc>/<edition>.yaml, data/<cc>/pages.yaml) to Turtle.
 
-    Fields, code lists and datatypes come from the ontology, shapes and vocabularies;
-    every entity gets the provenance of the part it sits under. A mistake in the input
-    is one line, FILE:LINE: field.path: what is wrong (exit 3), and nothing is written.
+    Each country folder's Turtle is generated from its input file this way (rebuild it
+    after editing the input: a test fails when they differ). Fields, code lists and
+    datatypes come from the ontology, shapes and vocabularies; every entity gets the
+    provenance of the part it sits under; the input's turtle: map names the files. A mistake
+    in the input is one line, FILE:LINE: field.path: what is wrong (exit 3), and nothing is
+    written.
 
     \b
     Example:
-      clustergraph build data/be/2023.yaml --output build/be
+      clustergraph build data/be/2023.yaml --output data/be
+      clustergraph build data/dk/pages.yaml
     """
     from . import build
 
