@@ -237,6 +237,22 @@ def _entities(ctx: Ctx, items: list, path: str):
         yield i, n
 
 
+def output_paths(path: Path, shown: str | None = None) -> list[Path]:
+    """The Turtle files an input generates beside it: its ``turtle:`` map's, else
+    ``<stem>.ttl`` (read without compiling; a broken file is reported by the compile)."""
+    try:
+        root = read_yaml(path, shown or str(path))
+    except InputError:
+        return [path.parent / (path.stem + ".ttl")]
+    if isinstance(root, yaml.MappingNode):
+        for k, v in root.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == "turtle" and isinstance(
+                    v, yaml.MappingNode):
+                return [path.parent / n.value for n, _ in v.value
+                        if isinstance(n, yaml.ScalarNode)]
+    return [path.parent / (path.stem + ".ttl")]
+
+
 def compile_file(path: Path, shown: str | None = None, known: frozenset = frozenset()
                  ) -> tuple[list[ox.Triple], dict[str, int]]:
     """The triples of one input file, and the line each subject was defined on."""
