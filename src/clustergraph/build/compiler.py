@@ -471,9 +471,11 @@ def _contents(ctx: Ctx, subj: ox.NamedNode, vn: yaml.Node, path: str, parent: st
     parts>}``) is the part ``<factsheet>/section-2.1``, a cg:Section with its partNumber,
     title, label "<Country> <edition>, section 2.1: Title" and dct:isPartOf its parent."""
     root = subj.value
+    if not ctx.edition:
+        raise ctx.err(vn, path, "a factsheet's contents need the file's edition (edition: 2024)")
     country = ctx.schema.country_codes.get(ctx.country.upper())
-    name = next((c.labels[0] for cs in ctx.schema.concepts.values() for c in cs
-                 if c.iri == country and c.labels), ctx.country.upper())
+    name = next((c.english for cs in ctx.schema.concepts.values() for c in cs
+                 if c.iri == country and c.english), ctx.country.upper())
     for key, kn, v in _mapping(ctx, vn, path):
         m = re.fullmatch(r"(section|table|figure|annex)(?:-(\d+(?:\.\d+)*))?", key)
         if not m or (m.group(1) != "annex") != bool(m.group(2)):

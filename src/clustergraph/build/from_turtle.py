@@ -90,7 +90,7 @@ def turtle_to_input(files: list[str], country: str, edition: str) -> str:
     cname = None
     for code, iri in S.country_codes.items():
         if len(code) == 2 and code == country.upper():
-            cname = next((c.labels[0] for cs in S.concepts.values() for c in cs if c.iri == iri and c.labels), code)
+            cname = next((c.english for cs in S.concepts.values() for c in cs if c.iri == iri and c.english), code)
     KINDS = {"section": ("Section", "section"), "table": ("Table", "Table"), "figure": ("Chart", "Figure"), "annex": ("Section", None)}
     for fs in order:
         if _ox.NamedNode(CG + "Factsheet") not in po.get(fs, {}).get(RDF + "type", []): continue
