@@ -218,11 +218,13 @@ def _directive(n: yaml.Node) -> str | None:
 
 def _entities(ctx: Ctx, items: list, path: str):
     """The entities of a list (a part's, or a field's): ``- with: {field: value}`` gives the
-    entities after it that field (unless they give it themselves). Yields (index, node)."""
+    entities after it, up to the next ``- with:``, that field (unless they give their own).
+    Yields (index, node)."""
     defaults: dict[str, tuple] = {}
     for i, n in enumerate(items):
         d = _directive(n)
-        if d == "with":
+        if d == "with":  # replaces the defaults of the ones before ({} clears them)
+            defaults = {}
             for k, kn, v in _mapping(ctx, n.value[0][1], f"{path}[{i}].with"):
                 if k in ("id", "a", "from", "also"):
                     raise ctx.err(kn, f"{path}[{i}].with.{k}",

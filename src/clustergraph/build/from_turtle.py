@@ -146,8 +146,12 @@ def turtle_to_input(files: list[str], country: str, edition: str) -> str:
             return [("node", s, set(shared)) for s in nodes]
         k, v, have = best
         rest = [x for x in nodes if x not in have]
-        return ([("node", s, set(shared)) for s in rest] + [("with", {k: v})]
-                + plan(have, {**shared, k: v}))
+        inner = {**shared, k: v}
+        out = plan(rest, shared) if rest else []
+        after = plan(have, inner)
+        if after and after[0][0] == "with":  # a with right after a with replaces it
+            return out + after
+        return out + [("with", inner)] + after
     def name(prop):
         local = re.split(r"[#/]", prop)[-1]
         return local if S.field_names.get(local) == prop else S.curie(prop)
