@@ -76,19 +76,13 @@ _LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
 _BARE = {_XSD + "integer": re.compile(r"[+-]?[0-9]+"),
          _XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
          _XSD + "boolean": re.compile(r"true|false")}
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_ESCAPES = {i: f"\\u{i:04X}" for i in [*range(0x20), 0x7F]}
+_ESCAPES.update({ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r",
+                 ord("\t"): "\\t"})
 
 
 def _string(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    return '"' + text.translate(_ESCAPES) + '"'
 
 
 def to_turtle(triples: list, src: str) -> bytes:

@@ -100,8 +100,15 @@ def _suggest(word: str, candidates: dict[str, str]) -> str:
 
 # --- reading ---------------------------------------------------------------------------------
 
+_COMPOSED: dict[tuple, yaml.Node] = {}  # (path, size, mtime) -> node: a file read once per build
+
+
 def read_yaml(path: Path, shown: str) -> yaml.Node:
     try:
+        st = path.stat()
+        key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+        if key in _COMPOSED:
+            return _COMPOSED[key]
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{shown}: no such file") from None
@@ -122,6 +129,9 @@ def read_yaml(path: Path, shown: str) -> yaml.Node:
         raise InputError(f"{shown}:{line}: YAML: {what} (check the indentation)") from None
     if node is None:
         raise InputError(f"{shown}:1: the file is empty")
+    if len(_COMPOSED) >= 64:
+        _COMPOSED.pop(next(iter(_COMPOSED)))
+    _COMPOSED[key] = node
     return node
 
 
