@@ -44,6 +44,15 @@ KIND_CLASSES = {
     "specialisation": CG + "EmploymentSpecialisation", "document": CG + "WebPage",
 }
 
+# The classes whose entities are of one country (cg:country): one that gives no `country:` is of
+# the file's country (`country: none` for one that is of none).
+M8G = "http://data.europa.eu/m8g/"
+COUNTRY_CLASSES = {CG + c for c in (
+    "ClusterPolicy", "Policy", "CompetenceAllocation", "Factsheet", "Programme",
+    "RecoveryAndResiliencePlan", "OperationalProgramme", "SemesterChallenge", "SourceDocument",
+    "WebPage", "StateOfPlayAssessment", "ClusterOrganisation")} | {
+    "http://www.w3.org/ns/org#Organization", M8G + "PublicOrganisation"}
+
 # data/README.md's IRI rules: what one edition states has the edition in its IRI
 EDITION_KINDS = {"observation", "agglomeration", "assessment", "participation", "challenge",
                  "contribution", "specialisation"}
@@ -82,6 +91,7 @@ class Ctx:
     refs: list = field(default_factory=list)     # (iri, line, path) to check at the end
     known: frozenset = frozenset()
     lists: int = 0
+    country_iri: str = ""                        # the file's country (entities' default)
     outputs: dict = field(default_factory=dict)   # output file name -> [(start, end)] of triples
 
     def err(self, node: yaml.Node | None, path: str, msg: str) -> InputError:
@@ -192,6 +202,7 @@ def _compile(path: Path, shown: str | None, known: frozenset) -> Ctx:
     if "edition" in top and not re.fullmatch(r"\d{4}", edition):
         raise ctx.err(top["edition"][1], "edition", f"'{edition}' is not a year (e.g. 2023)")
     ctx.country, ctx.edition = country.lower(), edition
+    ctx.country_iri = schema.country_codes[country]
     if "language" in top:
         ctx.language = _scalar(ctx, top["language"][1], "language")
     files = _output_files(ctx, top["turtle"][1] if "turtle" in top else None)
@@ -412,6 +423,7 @@ def _node(ctx: Ctx, node: yaml.Node, path: str, prov: list, parent: str | None,
     for p in [*prov, *also]:  # `also:` sources are this entity's alone, not its nested ones'
         ctx.triples.append(ox.Triple(subj, ox.NamedNode(PROV_DERIVED), p))
     # its class: `a:`, else the range of the property it hangs from, else its kind's class
+    types = []
     if "a" in byname:
         an = byname["a"][1]
         vals = an.value if isinstance(an, yaml.SequenceNode) else [an]
@@ -424,6 +436,7 @@ def _node(ctx: Ctx, node: yaml.Node, path: str, prov: list, parent: str | None,
                 names = {c[len(CG):]: s.curie(c) for c in s.classes if c.startswith(CG)}
                 raise ctx.err(v, f"{path}.a", f"'{t}' is not a class of the ontology"
                                               f"{_suggest(t, names)}")
+            types.append(cls)
             ctx.triples.append(ox.Triple(subj, ox.NamedNode(RDF + "type"), ox.NamedNode(cls)))
     else:
         rng = s.properties.get(via, {}).get("range") if via else None
@@ -432,11 +445,17 @@ def _node(ctx: Ctx, node: yaml.Node, path: str, prov: list, parent: str | None,
             cls = KIND_CLASSES.get(path.split("/")[0])
         if cls is None:
             raise ctx.err(node, f"{path}.a", "give the entity's class (a: ClassName)")
+        types.append(cls)
         ctx.triples.append(ox.Triple(subj, ox.NamedNode(RDF + "type"), ox.NamedNode(cls)))
     start = len(ctx.triples)
+    if "country" not in byname and COUNTRY_CLASSES.intersection(types):
+        ctx.triples.append(ox.Triple(subj, ox.NamedNode(CG + "country"),
+                                     ox.NamedNode(ctx.country_iri)))
     for key, kn, vn in fields:
         if key in ("id", "a", "from", "also"):
             continue
+        if key == "country" and isinstance(vn, yaml.ScalarNode) and vn.value == "none":
+            continue  # of no country (not the file's)
         fpath = f"{path}.{key}"
         if key == "years":
             _years(ctx, subj, vn, fpath)
