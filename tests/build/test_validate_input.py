@@ -58,10 +58,10 @@ def test_every_bundled_input_validates_at_its_lines() -> None:
     be = str(data / "be" / "2023.yaml")
     got = [ln.split(": Warning: ")[0] for ln in result.stdout.splitlines()[:-1]]
     assert got == [
-        f"{be}:269: cgid:participation/be-2023-innosup-1",
-        f"{be}:269: cgid:participation/be-2023-innosup-1",
-        f"{be}:275: cgid:participation/be-2023-euroclusters",
-        f"{be}:326: cgid:observation/be-2023-cluster-organisations-bel",
-        f"{be}:412: cgid:policy/be-flanders-innovation-clusters-focus",
+        f"{be}:224: cgid:participation/be-2023-innosup-1",
+        f"{be}:224: cgid:participation/be-2023-innosup-1",
+        f"{be}:229: cgid:participation/be-2023-euroclusters",
+        f"{be}:278: cgid:observation/be-2023-cluster-organisations-bel",
+        f"{be}:353: cgid:policy/be-flanders-innovation-clusters-focus",
     ]
     assert result.stdout.splitlines()[-1] == "0 violation(s), 5 warning(s)"

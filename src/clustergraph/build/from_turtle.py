@@ -20,7 +20,7 @@ import sys
 
 import pyoxigraph as ox
 
-from .compiler import KIND_CLASSES, PROV_DERIVED
+from .compiler import COUNTRY_CLASSES, KIND_CLASSES, PROV_DERIVED
 from .schema import CG, CGID, RDF, XSD, load_schema
 
 LANG = ["en"]
@@ -52,6 +52,7 @@ def turtle_to_input(files: list[str], country: str, edition: str) -> str:
         if s not in po:
             po[s] = {}; order.append(s)
         po[s].setdefault(q.predicate.value, []).append(q.object)
+    HOME = S.country_codes[country.upper()]  # an entity's default country
     FS = (f"{CGID}factsheet/{country.lower()}-{edition}/" if edition
           else f"{CGID}document/{country.lower()}-")
     incoming = {}
@@ -202,20 +203,24 @@ def turtle_to_input(files: list[str], country: str, edition: str) -> str:
         if not has_kids(s):
             return emit_flow(s, indent, via)
         return emit_block(s, indent, via, first_prefix)
-    def emit_flow(s, indent, via):
+    LONG = ("label", "description", "quotation", "comment")
+    def emit_flow(s, indent, via, key=None):
+        """``- {id: ..., fields, label, texts}`` packed at 100 columns (``key: {...}``: the
+        one entity of a field): the id, the fields a reviewer compares, then the long texts."""
         FLOW[0] = True
         lines = emit_block(s, 0, via, "")
         FLOW[0] = False
         items = []
         for ln in lines:
             k, _, v = ln.partition(": ")
-            items.append(f"{k}: {v}")
-        # values in flow context: re-quote the ones that need it
+            items.append((k, f"{k}: {v}"))
+        items = ([it for k, it in items if k not in LONG]
+                 + [it for name in LONG for k, it in items if k == name])
         pad = " " * indent
-        out_lines, cur = [], pad + "- {"
+        out_lines, cur = [], pad + (f"{key}: {{" if key else "- {")
         for i, it in enumerate(items):
             piece = it + ("}" if i == len(items) - 1 else ",")
-            if len(cur) + len(piece) + 1 > 100 and cur.strip() not in ("- {",):
+            if len(cur) + len(piece) + 1 > 100 and not cur.endswith("{"):
                 out_lines.append(cur.rstrip()); cur = pad + "   " + piece
             else:
                 cur += ("" if cur.endswith("{") else " ") + piece
@@ -260,8 +265,12 @@ def turtle_to_input(files: list[str], country: str, edition: str) -> str:
                 short = (word + " " + format(__import__("decimal").Decimal(v.value).normalize(), "f") + " %").strip()
             elif v.datatype.value == XSD + "decimal" and unit[0] == "eur":
                 short = (word + " EUR " + money(v.value)).strip()
+        of_country = bool(COUNTRY_CLASSES.intersection(types))  # the file's, unless it says
+        if of_country and CG + "country" not in props:
+            lines.append(f"{pad2}country: none")
         for prop, objs in props.items():
             if prop in (RDF + "type", PROV_DERIVED): continue
+            if of_country and prop == CG + "country" and [o.value for o in objs] == [HOME]: continue
             if short and prop in (CG + "unit", CG + "qualifier"): continue
             if name(prop) in SKIPS.get(s, ()): continue
             if short and prop == CG + "value":
@@ -272,6 +281,10 @@ def turtle_to_input(files: list[str], country: str, edition: str) -> str:
             key = name(prop)
             kids = [o for o in objs if parent.get(o, (None,))[0] == s]
             rest = [o for o in objs if o not in kids]
+            if len(kids) == 1 and not rest and not has_kids(kids[0]) and not ANALYSIS[0]:
+                SKIPS[kids[0]] = set()  # the one entity of a field: `key: {id: ...}`
+                lines += emit_flow(kids[0], len(pad2), prop, key)
+                continue
             if kids:
                 lines.append(f"{pad2}{key}:")
                 for item in (plan(kids, {}) if len(kids) >= 3 and not ANALYSIS[0] else [("node", k, set()) for k in kids]):
