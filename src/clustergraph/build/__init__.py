@@ -33,7 +33,10 @@ strings are text in the file's ``language`` unless tagged ``!plain`` (``!fr "...
 another language); ``!list [...]`` is an rdf:List. Short forms: a factsheet's ``contents:``
 (its sections, tables and figures by number and title), ``- with: {field: value}`` (the
 entities after it in a list share it), ``also:`` (sources of one entity alone), a figure's
-``value: 12`` (exact, a count), ``value: 77 %`` and ``value: EUR 2 million`` (the unit). The
+``value: 12`` (exact, a count), ``value: 77 %`` and ``value: EUR 2 million`` (the unit), a
+field's one nested entity without a list (``dct:temporal: {id: -period, ...}``), and
+``country:`` left out where it is the file's (an organisation, policy, programme, document,
+challenge or assessment without it is of the file's country; ``country: none``: of none). The
 output is Turtle, triples sorted, so the same input gives the same bytes.
 """
 
