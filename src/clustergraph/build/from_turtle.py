@@ -5,7 +5,10 @@ test checks it on every country). Nodes are grouped into parts by their
 extends the referrer's (``<policy>-focus``) or it has the same sources; the factsheet's parts
 become its ``contents:``; ``- with:`` lines where enough entities of a part share a field;
 figures in their short form; entities without nested ones are written as packed flow
-mappings. Turtle comments are not carried over. Edition ``-``: a folder of web pages.
+mappings (the id, the fields a reviewer compares, then label, description, quotation and
+comment), a field's one such entity without a list (``dct:temporal: {id: -period, ...}``);
+``country:`` only where it is not the file's (``country: none`` for an entity of a class that
+has one but of no country). Turtle comments are not carried over. Edition ``-``: a folder of web pages.
 
     python -m clustergraph.build.from_turtle BE 2023 data/be/*.ttl > data/be/2023.yaml
 """
