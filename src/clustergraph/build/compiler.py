@@ -779,8 +779,9 @@ def _resolve(ctx: Ctx, prop: str, info: dict, text: str, vn: yaml.Node, path: st
         ctx.refs.append((iri, vn, path))
         return iri
     if rng in (CG + "Country", "http://purl.org/dc/terms/Location") or prop.endswith("Area"):
+        none = ", or none for an entity of no country" if prop == CG + "country" else ""
         raise ctx.err(vn, path, f"'{text}' is not a NUTS code or country code of "
-                                "ontology/reference/ (e.g. BE2, BEL)")
+                                f"ontology/reference/ (e.g. BE2, BEL{none})")
     raise ctx.err(vn, path, f"'{text}' is not a reference (kind/slug, prefix:name or an "
                             f"address) for {s.curie(prop)}")
 
