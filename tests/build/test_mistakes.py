@@ -72,6 +72,10 @@ MISTAKES = [
      'coversArea: DNK',
      'coversArea: DNX',
      "clustergraph: error: {f}:15: policy/dk-fictional-clusters.coversArea: 'DNX' is not a NUTS code or country code of ontology/reference/ (e.g. BE2, BEL)"),
+    ('unknown country code',
+     'organisationType: government-agency, country: DNK}',
+     'organisationType: government-agency, country: nnoe}',
+     "clustergraph: error: {f}:28: org/dk-fictional-agency.country: 'nnoe' is not a NUTS code or country code of ontology/reference/ (e.g. BE2, BEL, or none for an entity of no country)"),
     ('field given twice',
      '      country: DNK\n      coversArea: DNK',
      '      country: DNK\n      country: DNK',
@@ -83,7 +87,7 @@ MISTAKES = [
     ('unknown top-level key',
      'edition: 2024\n',
      'editon: 2024\n',
-     "clustergraph: error: {f}:3: editon: unknown top-level key: did you mean 'edition'? (allowed: country, edition, language, parts)"),
+     "clustergraph: error: {f}:3: editon: unknown top-level key: did you mean 'edition'? (allowed: country, edition, language, parts, turtle)"),
     ('bad country',
      'country: DK\n',
      'country: ZZ\n',
@@ -105,9 +109,9 @@ MISTAKES = [
      'id: -agency',
      "clustergraph: error: {f}:27: table-3[1].id: '-agency' is relative to a parent, but this entity has none"),
     ('id of another country',
-     'id: org/dk-fictional-agency',
-     'id: org/de-fictional-agency',
-     'clustergraph: error: {f}:27: org/de-fictional-agency.id: the id of a lasting entity is org/dk-<slug> in this file (data/README.md, IRIs)'),
+     'id: policy/dk-fictional-clusters',
+     'id: policy/de-fictional-clusters',
+     'clustergraph: error: {f}:11: policy/de-fictional-clusters.id: the id of a lasting entity is policy/dk-<slug> in this file (data/README.md, IRIs)'),
     ('edition missing from a figure id',
      'id: observation/dk-2024-members',
      'id: observation/dk-members',
@@ -126,7 +130,7 @@ def test_the_base_file_builds(tmp_path: Path) -> None:
     code, out, err = _build(f)
     assert (code, err) == (0, "")
     assert "cg:amount 12500000.0 ;" in out and "cg:currency currency:EUR" in out
-    assert "cg:qualifier q:over ;" in out and "cg:value 4205 ." in out
+    assert "cg:qualifier q:over ;" in out and "cg:value 4205 ;" in out
 
 
 @pytest.mark.parametrize(("name", "old", "new", "message"), MISTAKES,
@@ -195,4 +199,4 @@ def test_output_folder_gets_the_turtle(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", str(f), "--output", str(out)])
     assert result.exit_code == 0
     assert sorted(p.name for p in out.iterdir()) == ["2024.ttl"]
-    assert result.stderr == f"clustergraph: built {f} -> {out}\n"
+    assert result.stderr == f"clustergraph: built {f} -> {out / '2024.ttl'}\n"

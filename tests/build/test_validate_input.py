@@ -43,3 +43,25 @@ def test_fixing_the_violation_passes(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(f)])
     assert result.exit_code == 0, result.stdout
     assert result.stdout.splitlines()[-1].startswith("0 violation(s), ")
+
+
+def test_every_bundled_input_validates_at_its_lines() -> None:
+    """The five bundled inputs validate together (with data/eu/): no violation, and each
+    warning (a place where the source contradicts itself) at the input line of its entity."""
+    from clustergraph import resources
+
+    data = resources.bundle_root() / "data"
+    inputs = sorted(str(p) for p in data.glob("*/*.yaml"))
+    assert len(inputs) == 5
+    result = CliRunner().invoke(main, ["validate", *inputs])
+    assert result.exit_code == 0, result.stdout
+    be = str(data / "be" / "2023.yaml")
+    got = [ln.split(": Warning: ")[0] for ln in result.stdout.splitlines()[:-1]]
+    assert got == [
+        f"{be}:224: cgid:participation/be-2023-innosup-1",
+        f"{be}:224: cgid:participation/be-2023-innosup-1",
+        f"{be}:229: cgid:participation/be-2023-euroclusters",
+        f"{be}:278: cgid:observation/be-2023-cluster-organisations-bel",
+        f"{be}:353: cgid:policy/be-flanders-innovation-clusters-focus",
+    ]
+    assert result.stdout.splitlines()[-1] == "0 violation(s), 5 warning(s)"

@@ -23,30 +23,31 @@ class Located:
 def validate_inputs(files: list[str], **options: Any) -> tuple[Any, list[Located]]:
     """Compile the YAML inputs among ``files`` into a scratch folder (one per country, as
     ``data/<cc>/``), then validate them with the other files given, or, if none, with the
-    bundled Turtle of every other data folder (the shared layer and the other countries)."""
+    bundled Turtle the inputs do not generate (the shared layer, the other countries, another
+    edition of the same country)."""
     from ..validate import compact, validate
     from . import known_subjects, to_turtle
-    from .compiler import compile_file
+    from .compiler import compile_outputs, output_paths
 
     inputs = [f for f in files if f.endswith((".yaml", ".yml"))]
     others = [f for f in files if f not in inputs]
-    folders = {Path(f).resolve().parent for f in inputs}
-    known = known_subjects(tuple(folders))
+    generated = {t.resolve() for f in inputs for t in output_paths(Path(f), f)}
+    known = known_subjects(tuple(generated))
     where: dict[str, tuple[str, int]] = {}
     with tempfile.TemporaryDirectory(prefix="clustergraph-build-") as tmp:
         compiled = []
         for f in inputs:
-            triples, ids = compile_file(Path(f), f, known=known)
+            outputs, ids = compile_outputs(Path(f), f, known=known)
             folder = Path(tmp) / Path(f).resolve().parent.name
             folder.mkdir(exist_ok=True)
-            out = folder / (Path(f).stem + ".ttl")
-            out.write_bytes(to_turtle(triples, Path(f).name))
-            compiled.append(str(out))
+            for name, triples in outputs.items():
+                out = folder / name
+                out.write_bytes(to_turtle(triples, Path(f).name))
+                compiled.append(str(out))
             for iri, line in ids.items():
                 where.setdefault(compact(iri), (f, line))
-        if not others:
-            others = [str(p) for p in resources.data_files()
-                      if p.parent.resolve() not in folders]
+        if not others:  # the bundled data, less what the inputs generate
+            others = [str(p) for p in resources.data_files() if p.resolve() not in generated]
         result = validate([*compiled, *others], **options)
     located = [Located(r, *where.get(r.focus_node, (None, None))) for r in result.results]
     return result, located

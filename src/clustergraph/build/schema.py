@@ -51,6 +51,7 @@ class Concept:
     scheme: str
     notation: str | None
     labels: list[str] = field(default_factory=list)
+    english: str | None = None  # its English skos:prefLabel (a country's name in labels)
 
 
 @dataclass
@@ -164,7 +165,10 @@ def load_schema() -> Schema:
             notation = next((o.value for o in po.get(SKOS + "notation", [])), None)
             labels = [o.value for key in ("prefLabel", "altLabel")
                       for o in po.get(SKOS + key, []) if isinstance(o, ox.Literal)]
-            concepts.setdefault(sc.value, []).append(Concept(iri, sc.value, notation, labels))
+            english = next((o.value for o in po.get(SKOS + "prefLabel", [])
+                            if isinstance(o, ox.Literal) and o.language == "en"), None)
+            concepts.setdefault(sc.value, []).append(Concept(iri, sc.value, notation, labels,
+                                                             english))
     for cs in concepts.values():
         cs.sort(key=lambda c: c.iri)
 
