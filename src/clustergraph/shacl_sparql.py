@@ -49,12 +49,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import sparql_text
-
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = RDF + "type"
+from .namespaces import RDF, RDF_TYPE, RDFS, SH, XSD
 
 #: SHACL terms of a shape that this compiler evaluates (anything else with the ``sh:``
 #: namespace on a shape makes it fall back to pySHACL).

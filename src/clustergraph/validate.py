@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import netguard, sparql_text
 from .errors import InputError, RefusedError, UsageError
+from .namespaces import CG, CGSH, DCT, FOAF, OWL, PROV, RDF_TYPE, RDFS, SCHEMA, SH, SKOS
 from .namespaces import compact as _compact
 from .resources import LAYERS, layer_graph, shapes_files
 from .store import KnowledgeGraph, load, parse_file, to_rdflib_term
@@ -42,18 +43,6 @@ DEFAULT_INFERENCE = "none"
 #: inference) and ``pyshacl`` (the reference implementation, needed for inference).
 ENGINES: tuple[str, ...] = ("oxigraph", "pyshacl")
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-OWL = "http://www.w3.org/2002/07/owl#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-FOAF = "http://xmlns.com/foaf/0.1/"
-CG = "https://w3id.org/clustergraph/ontology#"
-#: The namespace of the shapes (``cgsh:``).
-CGSH = "https://w3id.org/clustergraph/shapes#"
 
 #: Properties whose SPARQL text pySHACL would run (constraints, targets, validators).
 #: Read by :mod:`clustergraph.sparql_text`; only ``update`` may hold SPARQL Update.
@@ -547,7 +536,7 @@ DESCRIBED_IN = CGSH + "describedIn"
 #: Triples that refer to a node without describing it (a folder may state them about a
 #: node described in another folder).
 _REFERENCE_PREDICATES = (RDFS + "seeAlso", OWL + "sameAs")
-SCHEMA_URL = "https://schema.org/url"
+SCHEMA_URL = SCHEMA + "url"
 
 
 def _data_graphs(graphs: Iterable[str]) -> list[str]:
