@@ -50,10 +50,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .namespaces import XSD_STRING
+
 #: The file, in a store directory, that holds the original forms of the changed literals.
 LITERALS_FILE = "clustergraph-literals.nq"
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 _SCRATCH_SUBJECT = ox.NamedNode("urn:clustergraph:lexical:s")
 _SCRATCH_PREDICATE = ox.NamedNode("urn:clustergraph:lexical:p")
