@@ -16,7 +16,8 @@ import urllib.parse
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .app import SD, Site, UserError, check
+from ..namespaces import SD
+from .app import Site, UserError, check
 from .formats import GRAPH_TYPES, HTML, RESULTS_TYPES, negotiate
 
 TYPE_TO_RESULTS = {v: k for k, v in RESULTS_TYPES.items()}
