@@ -12,28 +12,27 @@ import pyoxigraph as ox
 import yaml
 
 from ..errors import InputError
+from ..namespaces import CGV, CURRENCY, DCAT, DCT, ORG, OWL, PROV, RDFS, SCHEMA
 from .schema import CG, CGID, RDF, XSD, Schema, load_schema
 
-PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
-DCAT = "http://www.w3.org/ns/dcat#"
-QUALIFIER = "https://w3id.org/clustergraph/vocab/qualifier/"
-SCHEMA_URL = "https://schema.org/url"
-CURRENCY = "http://publications.europa.eu/resource/authority/currency/"
+PROV_DERIVED = PROV + "wasDerivedFrom"
+QUALIFIER = CGV + "qualifier/"
+SCHEMA_URL = SCHEMA + "url"
 
 # Annotation properties the data's rules use that neither the ontology nor the shapes declare.
 EXTRA_PROPERTIES = {
-    "http://www.w3.org/2000/01/rdf-schema#seeAlso": "object",
-    "http://www.w3.org/2002/07/owl#sameAs": "object",
-    "http://purl.org/dc/terms/issued": "datatype",
-    "http://purl.org/dc/terms/rights": "datatype",
-    "http://purl.org/dc/terms/spatial": "object",
+    RDFS + "seeAlso": "object",
+    OWL + "sameAs": "object",
+    DCT + "issued": "datatype",
+    DCT + "rights": "datatype",
+    DCT + "spatial": "object",
 }
 
 # The class a top-level node of each IRI kind has when it gives no `a:` (data/README.md's kinds).
 KIND_CLASSES = {
     "policy": CG + "ClusterPolicy", "strand": CG + "PolicyStrand",
-    "org": "http://www.w3.org/ns/org#Organization", "consortium": CG + "Consortium",
-    "membership": "http://www.w3.org/ns/org#Membership", "observation": CG + "Observation",
+    "org": ORG + "Organization", "consortium": CG + "Consortium",
+    "membership": ORG + "Membership", "observation": CG + "Observation",
     "period": CG + "Period", "legal-act": CG + "LegalAct", "agglomeration": CG + "Agglomeration",
     "assessment": CG + "StateOfPlayAssessment", "programme": CG + "Programme",
 }
@@ -511,7 +510,7 @@ def _resolve(ctx: Ctx, prop: str, info: dict, text: str, vn: yaml.Node, path: st
         iri = CGID + text
         ctx.refs.append((iri, vn, path))
         return iri
-    if rng in (CG + "Country", "http://purl.org/dc/terms/Location") or prop.endswith("Area"):
+    if rng in (CG + "Country", DCT + "Location") or prop.endswith("Area"):
         raise ctx.err(vn, path, f"'{text}' is not a NUTS code or country code of "
                                 "ontology/reference/ (e.g. BE2, BEL)")
     raise ctx.err(vn, path, f"'{text}' is not a reference (kind/slug, prefix:name or an "
