@@ -256,6 +256,50 @@ def test_engines_agree_on_shacl_features_the_bundled_shapes_do_not_use(tmp_path)
         "PatternFlags")}
 
 
+# ------------------------------------------------- literals the store holds rewritten
+
+REWRITTEN_SHAPES = PREFIXES + """
+cgsh:TestRangeShape a sh:PropertyShape ; sh:targetClass cg:Budget ;
+    sh:path cg:amount ; sh:minInclusive 100 ; sh:message "range: {?value}"@en .
+cgsh:TestDigitsShape a sh:PropertyShape ; sh:targetClass cg:Budget ;
+    sh:path cg:amount ; sh:pattern "^[0-9]+$" ; sh:message "digits: {?value}"@en .
+"""
+
+REWRITTEN_DATA = PREFIXES + """
+ex:budget a cg:Budget ; cg:amount 50.0, 50.00, 7 ; cg:budgetType v:budget-type\\/annual ;
+    cg:currency <http://publications.europa.eu/resource/authority/currency/EUR> ;
+    prov:wasDerivedFrom ex:section .
+"""
+
+
+def test_literals_the_store_rewrites_are_validated_as_written(tmp_path) -> None:  # noqa: ANN001
+    """The store holds 50.0 and 50.00 as one "50"^^xsd:decimal. A value comparison runs
+    compiled and names both values as written; sh:pattern, whose answer depends on the
+    form, runs in pySHACL on the data as written (50 would match ^[0-9]+$, 50.0 does not).
+    Both engines give the same results."""
+    shapes = tmp_path / "rewritten.ttl"
+    shapes.write_text(REWRITTEN_SHAPES, encoding="utf-8")
+    data = tmp_path / "fixture" / "budgets.ttl"
+    data.parent.mkdir()
+    data.write_text(REWRITTEN_DATA, encoding="utf-8")
+    fast, ref, result = both([DOCUMENT, data], extra_shapes=[shapes])
+    assert fast == ref
+    # a value comparison stays compiled; sh:pattern goes to pySHACL, and so do the bundled
+    # shapes that count cg:amount values (two of them merged into one in the store)
+    assert "cgsh:TestRangeShape" not in result.fallback
+    assert result.fallback_reasons["cgsh:TestDigitsShape"].endswith("(pattern)")
+    assert {why.rsplit(" (", 1)[-1] for s, why in result.fallback_reasons.items()
+            if s != "cgsh:TestDigitsShape"} == {"distinct literals merged: counts)"}
+    mine = sorted((k[2], k[4]) for k in fast if k[4].startswith("cgsh:Test"))
+    assert mine == [
+        ("50.0", "cgsh:TestDigitsShape"),
+        ("50.0", "cgsh:TestRangeShape"),
+        ("50.00", "cgsh:TestDigitsShape"),
+        ("50.00", "cgsh:TestRangeShape"),
+        ("7", "cgsh:TestRangeShape"),
+    ]
+
+
 # --------------------------------------------------------------------------- the fallback
 
 UNSUPPORTED_SHAPES = PREFIXES + """

@@ -30,8 +30,6 @@ SHT = rdflib.Namespace("http://www.w3.org/ns/shacl-test#")
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 ENGINES = ("pyshacl", "oxigraph")
 
-_STORE = ("pyoxigraph's store rewrites a literal on insert (upstream oxigraph issue 526, "
-          "issue 11 item 6), and the oxigraph engine reads the data from the store: ")
 _UNIQUE_LANG = ("rdflib's Turtle parser normalises sh:uniqueLang \"1\"^^xsd:boolean to "
                 "\"true\", so the constraint is active and the two @en values are reported; "
                 "the suite says only \"true\" activates it")
@@ -40,16 +38,6 @@ DEVIATIONS: dict[tuple[str, str], str] = {
     ("pyshacl", "property/uniqueLang-002"): _UNIQUE_LANG,
     ("oxigraph", "property/uniqueLang-002"): _UNIQUE_LANG + " (the oxigraph engine reads "
                                              "the same rdflib shapes graph as pySHACL)",
-    ("oxigraph", "node/maxExclusive-001"): _STORE + '"4.0"^^xsd:decimal comes back as "4", '
-                                                    "so the sh:value and sh:focusNode differ",
-    ("oxigraph", "node/minExclusive-001"): _STORE + '"4.0"^^xsd:decimal comes back as "4", '
-                                                    "so the sh:value and sh:focusNode differ",
-    ("oxigraph", "property/datatype-ill-formed"): _STORE + 'the ill-typed "300"^^xsd:byte '
-                                                           "is stored as an xsd:integer",
-    ("oxigraph", "property/or-datatypes-001"): (
-        "rdflib's Turtle parser rewrites the ill-typed \"none\"^^xsd:boolean as \"false\" "
-        "(ill-typed in memory only, which pySHACL sees); copied into the store it is a "
-        "valid xsd:boolean, so sh:or passes"),
 }
 
 

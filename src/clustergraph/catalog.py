@@ -31,15 +31,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError, UsageError
-from .namespaces import PREFIXES
+from .namespaces import DCT, PREFIXES, RDF, RDF_TYPE, RDFS, SH, XSD
 from .resources import BASE, query_files
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDF_TYPE = RDF + "type"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DCT = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 QUERY_BASE = BASE + "query/"
 
 #: Parameter types: the XSD datatype a value is typed with (None for IRIs).

@@ -27,26 +27,27 @@ from operator import itemgetter
 from typing import Any
 
 from . import __version__
-from .namespaces import compact
+from .namespaces import (
+    AUTHORITY,
+    DCAT,
+    DCATAP,
+    DCT,
+    FOAF,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    VCARD,
+    VOID,
+    XSD,
+    compact,
+)
 from .resources import BASE, CG, GRAPH_BASE, ontology_file, reference_files
 
 Triple = tuple[Any, Any, Any]
 
-ADMS = "http://www.w3.org/ns/adms#"
-DCAT = "http://www.w3.org/ns/dcat#"
-DCATAP = "http://data.europa.eu/r5r/"
-DCT = "http://purl.org/dc/terms/"
-FOAF = "http://xmlns.com/foaf/0.1/"
-OWL = "http://www.w3.org/2002/07/owl#"
-PROV = "http://www.w3.org/ns/prov#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-VCARD = "http://www.w3.org/2006/vcard/ns#"
-VOID = "http://rdfs.org/ns/void#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
-AUTHORITY = "http://publications.europa.eu/resource/authority/"
 IANA = "https://www.iana.org/assignments/media-types/"
 
 CATALOG = BASE + "catalog"

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from . import __version__
 from .errors import OutputError
-from .namespaces import compact
+from .namespaces import DCT, OWL, RDF, RDF_TYPE, RDFS, SKOS, compact
 from .resources import BASE, CG
 from .store import KnowledgeGraph
 
@@ -95,11 +95,6 @@ class Scheme:
     concepts: list[Concept]
 
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
 
 
 class _Reader:
@@ -185,7 +180,7 @@ def read_classes(r: _Reader) -> list[Term]:
 
 
 _PROPERTY_KINDS = (OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty",
-                   "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property")
+                   RDF + "Property")
 
 
 def read_properties(r: _Reader) -> list[Term]:

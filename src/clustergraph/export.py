@@ -54,7 +54,7 @@ from .canonical import canonical_labels
 from .dcat import record
 from .errors import OutputError, UsageError
 from .formats import FORMATS, Format, choose  # noqa: F401  (FORMATS: the export formats)
-from .namespaces import PREFIXES
+from .namespaces import ADMS, OWL, PREFIXES, RDF_TYPE, VCARD, XSD, XSD_STRING
 from .resources import GRAPH_BASE, LAYERS, bundle_root
 from .store import to_oxigraph_term
 
@@ -74,14 +74,12 @@ EXPORT_PREFIXES: dict[str, str] = dict(
     sorted(
         {
             **PREFIXES,
-            "adms": "http://www.w3.org/ns/adms#",
-            "vcard": "http://www.w3.org/2006/vcard/ns#",
+            "adms": ADMS,
+            "vcard": VCARD,
         }.items()
     )
 )
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 Triple = tuple[Any, Any, Any]  # rdflib (subject, predicate, object)
@@ -257,7 +255,7 @@ def inferred_triples(asserted: Iterable[Triple], errors: list[str] | None = None
         owlrl.DeductiveClosure(
             owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
         ).expand(g)
-    same_as = rdflib.URIRef("http://www.w3.org/2002/07/owl#sameAs")
+    same_as = rdflib.URIRef(OWL + "sameAs")
     rdf_type = rdflib.URIRef(RDF_TYPE)
     error_nodes = set(g.subjects(rdf_type, rdflib.URIRef(OWLRL_ERRORS + "ErrorMessage")))
     if errors is not None:
@@ -311,9 +309,9 @@ def _rdflib_graph(triples: Iterable[Triple]) -> rdflib.Graph:
 #: of these is written in full ("1"^^xsd:decimal), because the shorthand means a fixed type
 #: (1.0 is a decimal, 1e0 a double) and the round trip must give back the same term.
 _SHORTHAND = {
-    "http://www.w3.org/2001/XMLSchema#integer": re.compile(r"[+-]?[0-9]+"),
-    "http://www.w3.org/2001/XMLSchema#decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
-    "http://www.w3.org/2001/XMLSchema#boolean": re.compile(r"true|false"),
+    XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+    XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    XSD + "boolean": re.compile(r"true|false"),
 }
 #: A local name written after a prefix as it is: Turtle's PN_LOCAL without escapes, so
 #: ``cgid:policy/x`` (which would need ``\/``) is written as a full IRI instead.

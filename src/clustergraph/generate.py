@@ -62,6 +62,25 @@ import pyoxigraph as ox
 from . import __version__
 from .errors import OutputError, UsageError
 from .formats import by_name
+from .namespaces import (
+    COUNTRY,
+    CURRENCY,
+    DCAT,
+    DCMITYPE,
+    DCT,
+    FREQ,
+    M8G,
+    NACE,
+    NUTS,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    XSD,
+)
 from .output import OutputFile, refuse_store_target, write_output
 from .resources import BASE, CG, layer_graph, reference_files, vocabulary_files
 
@@ -117,23 +136,6 @@ def expected_triples(countries: int, cluster_orgs: int, members: int) -> int:
 
 ID = BASE + "id/"
 VOCAB = BASE + "vocab/"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-DCAT = "http://www.w3.org/ns/dcat#"
-PROV = "http://www.w3.org/ns/prov#"
-ORG = "http://www.w3.org/ns/org#"
-M8G = "http://data.europa.eu/m8g/"
-OWL = "http://www.w3.org/2002/07/owl#"
-COUNTRY = "http://publications.europa.eu/resource/authority/country/"
-NUTS = "http://data.europa.eu/nuts/code/"
-NACE = "http://data.europa.eu/ux2/nace2/"
-FREQ = "http://publications.europa.eu/resource/authority/frequency/"
-DCMITYPE = "http://purl.org/dc/dcmitype/"
-CURRENCY = "http://publications.europa.eu/resource/authority/currency/"
-SCHEMA = "https://schema.org/"
 
 #: The national currency of each reference country (ISO 4217), by EU country code; the
 #: others use the euro. Synthetic budgets are stated in it.

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .namespaces import compact
+from .namespaces import compact, sparql_prefixes
 from .store import KnowledgeGraph
 
 _CLASSES = """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class }
 GROUP BY ?class ORDER BY DESC(?n) ?class
 """
-_SCHEMES = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+_SCHEMES = sparql_prefixes("skos") + """
 SELECT ?scheme (SAMPLE(?label) AS ?name) (COUNT(DISTINCT ?c) AS ?n) WHERE {
   ?scheme a skos:ConceptScheme .
   OPTIONAL { ?scheme skos:prefLabel ?label FILTER(lang(?label) = "en" || lang(?label) = "") }

@@ -39,6 +39,7 @@ import pyoxigraph as ox
 from . import __version__, netguard
 from .catalog import SavedQuery, saved_query
 from .errors import EndpointError, InputError, QueryTimeout, UsageError
+from .namespaces import DCT, RDFS, SKOS
 from .sparql_text import CheckedQuery, Token, check_query, tokens, with_values
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -94,9 +95,9 @@ def _renumber_blank_nodes(result: QueryResult) -> QueryResult:
 # --------------------------------------------------------------------------- labels
 
 LABEL_PROPERTIES = (
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://purl.org/dc/terms/title",
+    RDFS + "label",
+    SKOS + "prefLabel",
+    DCT + "title",
 )
 
 

@@ -22,11 +22,10 @@ import json
 
 import pyoxigraph as ox
 
-from .namespaces import compact
+from .namespaces import XSD, compact
 from .query import QueryResult, Term
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long",
                                "nonNegativeInteger", "positiveInteger")}
 

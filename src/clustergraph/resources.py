@@ -12,13 +12,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .namespaces import BASE, CG, GRAPH_BASE  # noqa: F401 - re-exported: resources.CG, ...
+
 #: The layers of the graph, in load order. ``queries`` is the saved-query catalogue as RDF.
 LAYERS: tuple[str, ...] = ("ontology", "vocabularies", "reference", "data", "queries")
-
-#: Persistent IRIs.
-BASE = "https://w3id.org/clustergraph/"
-CG = BASE + "ontology#"
-GRAPH_BASE = BASE + "graph/"
 
 
 @cache

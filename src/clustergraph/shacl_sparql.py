@@ -34,6 +34,11 @@ Where SPARQL and pySHACL (rdflib) read a literal differently (an ill-typed or un
 lexical form: ``"1e3"^^xsd:decimal`` is a decimal to rdflib, not to XSD), the few such
 literals of the graph are found by one scan and judged in Python the way pySHACL judges
 them, and the verdicts are written into the queries.
+
+Where the store holds a literal of the data rewritten (:mod:`clustergraph.lexical`: ``1.0``
+as ``1``), the queries see the rewritten form: :func:`rewritten_reason` sends to pySHACL,
+on the data as written, every shape whose answer may depend on the form, and :func:`run`
+names the values of the other results as written.
 """
 
 from __future__ import annotations
@@ -42,19 +47,14 @@ import contextlib
 import itertools
 import logging
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 
 from . import sparql_text
-
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = RDF + "type"
+from .namespaces import RDF, RDF_TYPE, RDFS, SH, XSD
 
 #: SHACL terms of a shape that this compiler evaluates (anything else with the ``sh:``
 #: namespace on a shape makes it fall back to pySHACL).
@@ -921,15 +921,111 @@ def components_used(comp: Compiler, shape: Any) -> set[str]:
     return out
 
 
-def plan(shapes: Any, query: Callable[[str], Any], focus_filter: str | None = None) -> Plan:
+@dataclass
+class Rewritten:
+    """What the store changed of the data's literals (:mod:`clustergraph.lexical`), for
+    :func:`rewritten_reason`: the predicates with such a literal as object; of those, the
+    ones where it changed datatype (``"300"^^xsd:byte`` → ``xsd:integer``) and the ones
+    where distinct literals merged into one (``1.0`` and ``1.00`` → ``1``). ``exact``: any
+    shape that may see one is left to pySHACL (the W3C suite's terms, small data); else only
+    the components whose answer depends on the form (see :func:`rewritten_reason`)."""
+
+    predicates: Collection[str] = ()
+    retyped: Collection[str] = ()
+    merged: Collection[str] = ()
+    exact: bool = True
+
+
+#: Components whose answer depends on the lexical form or on term identity.
+_LEXICAL = {SH + n for n in ("pattern", "minLength", "maxLength", "in", "hasValue",
+                             "equals", "disjoint")}
+#: Components whose answer depends on how many distinct values there are.
+_COUNTING = {SH + n for n in ("minCount", "maxCount", "qualifiedMinCount",
+                              "qualifiedMaxCount", "uniqueLang")}
+
+
+def rewritten_reason(comp: Compiler, shape: Any, rewritten: Rewritten) -> str | None:
+    """Why ``shape`` must run in pySHACL, on the data as written, because the store holds
+    some of the data's literals rewritten (:mod:`clustergraph.lexical`: ``1.0`` → ``1``,
+    ``"300"^^xsd:byte`` → an ``xsd:integer``), or None.
+
+    A shape may see such a literal when it (itself, its sh:property shapes or a shape nested
+    in it) names one of ``rewritten.predicates`` anywhere (a path, a target), holds such a
+    literal itself (``sh:targetNode 4.0``, ``sh:in``, ``sh:hasValue``), or runs SPARQL
+    (``sh:sparql``, ``sh:target``), which may read any literal. With ``rewritten.exact``
+    that is enough; otherwise the shape goes to pySHACL only if it also uses a component
+    whose answer depends on the form: ``sh:pattern``, ``sh:minLength``/``maxLength``,
+    ``sh:in``, ``sh:hasValue``, ``sh:equals``, ``sh:disjoint``; ``sh:datatype`` where the
+    datatype changed; a count where literals merged. Value comparisons (``sh:minInclusive``
+    ...) and ``sh:datatype`` of an unchanged datatype answer alike on both forms; the
+    reported ``sh:value`` is put back as written by the caller."""
+    from .lexical import may_change, stored_form
+
+    if not rewritten.predicates:
+        return None
+    r = comp.rdflib
+    mentioned: set[str] = set()
+    params: set[str] = set()
+    todo, seen = [shape], set()
+    while todo:
+        s = todo.pop()
+        if s in seen:
+            continue
+        seen.add(s)
+        for p, o in comp.g.predicate_objects(s):
+            params.add(str(p))
+            if str(p) in (SH + "sparql", SH + "target"):
+                return "SPARQL in the shape may read a literal the store holds rewritten"
+            stack, inner = [o], set()
+            while stack:  # the term and what hangs off it through blank nodes (paths, lists)
+                t = stack.pop()
+                if isinstance(t, r.URIRef) and str(t) in rewritten.predicates:
+                    mentioned.add(str(t))
+                if isinstance(t, r.Literal) and t.datatype is not None and t.language is None:
+                    lit = ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
+                    if t.ill_typed or (may_change(lit) and stored_form(lit) != lit):
+                        return (f"the shape holds {sparql_term(t)}, which the store "
+                                "holds rewritten")
+                if isinstance(t, r.BNode) and t not in inner:
+                    inner.add(t)
+                    stack.extend(o2 for _, o2 in comp.g.predicate_objects(t))
+        for name in _NESTING:
+            todo += comp._values(s, SH + name)
+        for name in _NESTING_LISTS:
+            for lst in comp._values(s, SH + name):
+                with contextlib.suppress(Unsupported):
+                    todo += comp._list(lst)
+    if not mentioned:
+        return None
+    first = sorted(mentioned)[0]
+    why = (f"the data holds values of <{first}> that the store holds rewritten (a literal "
+           "not in canonical form): pySHACL sees them as written")
+    if rewritten.exact:
+        return why
+    if params & _LEXICAL:
+        return why + f" ({', '.join(sorted(p[len(SH):] for p in params & _LEXICAL))})"
+    if SH + "datatype" in params and mentioned & set(rewritten.retyped):
+        return why + " (datatype)"
+    if params & _COUNTING and mentioned & set(rewritten.merged):
+        return why + " (distinct literals merged: counts)"
+    return None
+
+
+def plan(shapes: Any, query: Callable[[str], Any], focus_filter: str | None = None,
+         rewritten: Rewritten | None = None) -> Plan:
     """Compile every shape that has targets. A shape the compiler cannot evaluate (itself,
     a nested shape, or one of its sh:property shapes) goes to ``fallback`` whole, with the
-    reason, for pySHACL to run; nothing is skipped silently."""
+    reason, for pySHACL to run; nothing is skipped silently. So does a shape that may see a
+    literal the store holds rewritten (see :func:`rewritten_reason`)."""
     comp = Compiler(shapes, query, focus_filter)
     out = Plan()
+    rewritten = rewritten or Rewritten()
     for shape in comp.top_level():
         out.uses[shape] = components_used(comp, shape)
         try:
+            reason = rewritten_reason(comp, shape, rewritten)
+            if reason is not None:
+                raise Unsupported(reason)
             checks = comp.compile_application(shape, comp._focus(comp.targets(shape)))
         except Unsupported as exc:
             out.fallback.append(shape)
@@ -946,9 +1042,14 @@ def plan(shapes: Any, query: Callable[[str], Any], focus_filter: str | None = No
 
 def run(plan_: Plan, query: Callable[[str], Any], report: Any, shapes: Any,
         describe: Callable[[Any], Iterable[tuple[Any, Any]]] | None = None,
-        namespaces: Any = None) -> None:
+        namespaces: Any = None,
+        written: Callable[[Any, Any, Any], list[Any]] | None = None) -> None:
     """Run the checks and add their sh:ValidationResults to the rdflib ``report`` (which
     has one sh:ValidationReport node); complex paths are copied from ``shapes``.
+
+    ``written`` gives, for a (focus node, path, value node) of a result, the values as
+    written in the data where the store holds that value rewritten (empty otherwise): the
+    result then names each of them, as pySHACL on the data as written would.
 
     A shape without ``sh:message`` gets the messages pySHACL would write
     (:class:`_GenericMessages`); ``describe`` gives the (predicate, object) pairs of a
@@ -983,6 +1084,10 @@ def run(plan_: Plan, query: Callable[[str], Any], report: Any, shapes: Any,
                 value = to_rdflib_term(row["value"]) if check.with_value else None
                 found = [(c, value, check.path) for i, c in enumerate(check.components)
                          if _true(row[f"_c{i}"])]
+            if written is not None:
+                found = [(c, w, path) for c, val, path in found
+                         for w in (written(focus, path, val) if isinstance(val, rdflib.Literal)
+                                   else None) or [val]]
             for component, val, path in found:
                 res = rdflib.BNode()
                 if check.detail_of is None:

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from . import rdfin
 from .errors import InputError
 from .lexical import LITERALS_FILE, Originals, load_triples
+from .namespaces import XSD_STRING
 from .resources import LAYERS, Source, bundled_sources, layer_graph
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,8 +37,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .errors import RefusedError
     from .formats import Format
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 def rdf_format(path: Path) -> ox.RdfFormat:
     """The Oxigraph RDF format of a file: from its extension (``.gz`` ignored), or from the

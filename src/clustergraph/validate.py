@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import netguard, sparql_text
 from .errors import InputError, RefusedError, UsageError
+from .namespaces import CG, CGSH, DCT, FOAF, OWL, PROV, RDF_TYPE, RDFS, SCHEMA, SH, SKOS
 from .namespaces import compact as _compact
 from .resources import LAYERS, layer_graph, shapes_files
 from .store import KnowledgeGraph, load, parse_file, to_rdflib_term
@@ -42,18 +43,6 @@ DEFAULT_INFERENCE = "none"
 #: inference) and ``pyshacl`` (the reference implementation, needed for inference).
 ENGINES: tuple[str, ...] = ("oxigraph", "pyshacl")
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-OWL = "http://www.w3.org/2002/07/owl#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-FOAF = "http://xmlns.com/foaf/0.1/"
-CG = "https://w3id.org/clustergraph/ontology#"
-#: The namespace of the shapes (``cgsh:``).
-CGSH = "https://w3id.org/clustergraph/shapes#"
 
 #: Properties whose SPARQL text pySHACL would run (constraints, targets, validators).
 #: Read by :mod:`clustergraph.sparql_text`; only ``update`` may hold SPARQL Update.
@@ -313,11 +302,16 @@ def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph,
 
     The pyshacl engine gets ``data`` itself; the oxigraph engine gets it through an
     Oxigraph store, which rewrites some literals on insert (an ill-typed
-    ``"300"^^xsd:byte`` is stored as an ``xsd:integer``), so the two may differ there."""
+    ``"300"^^xsd:byte`` is stored as an ``xsd:integer``, ``4.0`` as ``4``), and rdflib
+    holds some ill-typed literals in a form that is valid once copied (``"none"^^xsd:boolean``
+    reads ``false``): the shapes that may see such a literal run in pySHACL on ``data``
+    itself (:func:`clustergraph.shacl_sparql.rewritten_reason`), so that both engines give
+    the same report."""
     import pyoxigraph as ox
     import pyshacl
     import rdflib
 
+    from .lexical import Originals
     from .store import to_oxigraph_term
 
     if engine not in ENGINES:
@@ -334,10 +328,105 @@ def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph,
                                 inference="none", engine="pyshacl")
     store = ox.Store()
     g = ox.NamedNode(_DATA_GRAPH)
-    store.extend(ox.Quad(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), g)
-                 for s, p, o in data)
-    return _validate_oxigraph(KnowledgeGraph(store=store), shapes, [_DATA_GRAPH], None,
-                              data.namespace_manager)
+    originals = Originals()
+    store.extend(originals.watch(
+        ox.Quad(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), g)
+        for s, p, o in data))
+    kg = KnowledgeGraph(store=store, originals=originals.finish())
+    rewritten = _rewritten_of(kg, [_DATA_GRAPH])
+    rewritten.predicates = set(rewritten.predicates) | _ill_typed_in(data)
+    rewritten.exact = True  # the suite compares every term: any shape that may see one
+    return _validate_oxigraph(kg, shapes, [_DATA_GRAPH], None, data.namespace_manager,
+                              rewritten=rewritten, written=data)
+
+
+def _ill_typed_in(data: rdflib.Graph) -> set[str]:
+    """The predicates of ``data`` with a literal object rdflib finds ill-typed: its lexical
+    form may be rdflib's own (``"none"^^xsd:boolean`` reads ``false``), valid once copied
+    into the store, while pySHACL sees an ill-typed literal."""
+    import rdflib
+
+    return {str(p) for _s, p, o in data if isinstance(o, rdflib.Literal) and o.ill_typed}
+
+
+def _restore_written(copy: rdflib.Graph, kg: KnowledgeGraph, graphs: Iterable[str]) -> None:
+    """Put back, in the rdflib ``copy`` of (some of) ``graphs``, the literals as written
+    where the store holds them rewritten (:attr:`KnowledgeGraph.originals`), so that
+    pySHACL sees the data as the curator wrote it. A triple of the copy that another of
+    the graphs holds as it is stays."""
+    import pyoxigraph as ox
+
+    originals = kg.originals
+    if not originals:
+        return
+    wanted = set(graphs)
+    by_triple: dict[tuple, list] = {}
+    for key in originals.keys():  # noqa: SIM118 - Originals is not a dict
+        if isinstance(key.graph_name, ox.NamedNode) and key.graph_name.value in wanted:
+            by_triple.setdefault((key.subject, key.predicate, key.object), []).append(key)
+    for (s, p, o), keys in by_triple.items():
+        triple = (to_rdflib_term(s), to_rdflib_term(p), to_rdflib_term(o))
+        if triple not in copy:  # not among the copied graphs (a --country scratch store)
+            continue
+        written = [q for key in keys for q in originals.restore(key) or ()]
+        in_keys = {key.graph_name for key in keys}
+        as_is = any(q.object == o for q in written) or any(
+            q.graph_name not in in_keys and isinstance(q.graph_name, ox.NamedNode)
+            and q.graph_name.value in wanted for q in kg.store.quads_for_pattern(s, p, o))
+        if not as_is:
+            copy.remove(triple)
+        for q in written:
+            copy.add((triple[0], triple[1], to_rdflib_term(q.object)))
+
+
+def _rewritten_of(kg: KnowledgeGraph, graphs: Iterable[str]) -> Any:
+    """What the store changed of the literals of ``graphs``
+    (:class:`clustergraph.shacl_sparql.Rewritten`, from :attr:`KnowledgeGraph.originals`)."""
+    import pyoxigraph as ox
+
+    from .shacl_sparql import Rewritten
+
+    out = Rewritten(predicates=set(), retyped=set(), merged=set(), exact=False)
+    if not kg.originals:
+        return out
+    wanted = set(graphs)
+    for key in kg.originals.keys():  # noqa: SIM118 - Originals is not a dict
+        if not (isinstance(key.graph_name, ox.NamedNode) and key.graph_name.value in wanted):
+            continue
+        p = key.predicate.value
+        out.predicates.add(p)
+        written = kg.originals.restore(key) or []
+        if any(q.object.datatype != key.object.datatype for q in written):
+            out.retyped.add(p)
+        if len({q.object for q in written}) > 1:
+            out.merged.add(p)
+    return out
+
+
+def _written_values(kg: KnowledgeGraph, graphs: Iterable[str]) -> Any:
+    """For :func:`clustergraph.shacl_sparql.run`: (focus, path, value) -> the values as
+    written where the store holds ``value`` rewritten (rdflib terms; empty if not)."""
+    import pyoxigraph as ox
+
+    from .store import to_oxigraph_term
+
+    names = [ox.NamedNode(g) for g in graphs]
+
+    def written(focus: Any, path: Any, value: Any) -> list[Any]:
+        import rdflib
+
+        if not isinstance(path, rdflib.URIRef) or isinstance(focus, rdflib.Literal):
+            return []
+        s, p, o = to_oxigraph_term(focus), ox.NamedNode(str(path)), to_oxigraph_term(value)
+        out: list[Any] = []
+        for g in names:
+            for q in kg.originals.restore(ox.Quad(s, p, o, g)) or ():
+                term = to_rdflib_term(q.object)
+                if term not in out:
+                    out.append(term)
+        return out
+
+    return written
 
 
 def _spec_conforms(report: rdflib.Graph) -> None:
@@ -354,18 +443,21 @@ def _spec_conforms(report: rdflib.Graph) -> None:
 
 def _validate_pyshacl(kg: KnowledgeGraph, shapes: rdflib.Graph, graphs: list[str],
                       focus_graph: str | None, inference: str) -> ValidationResult:
-    """The pyshacl engine: pySHACL on an rdflib copy of the validated graphs (the SPARQL
-    rules, without inference, on Oxigraph)."""
+    """The pyshacl engine: pySHACL on an rdflib copy of the validated graphs, with the
+    literals as written (:func:`_restore_written`; the SPARQL rules, without inference, on
+    Oxigraph)."""
     import pyshacl
     import rdflib
 
     if focus_graph is not None:
         context = [g for g in graphs if not g.startswith(layer_graph("data") + "/")]
         data_graph = kg.to_rdflib_graph([*context, focus_graph])
+        _restore_written(data_graph, kg, [*context, focus_graph])
         for t in _linked_elsewhere(kg, focus_graph, graphs):
             data_graph.add(t)
     else:
         data_graph = kg.to_rdflib_graph(graphs)
+        _restore_written(data_graph, kg, graphs)
         described = _described_in_terms(kg, graphs)
         for t in described:
             data_graph.add(tuple(to_rdflib_term(x) for x in t))
@@ -406,12 +498,20 @@ _CONTEXT_GRAPH = "urn:clustergraph:validate:context"
 
 
 def _validate_oxigraph(kg: KnowledgeGraph, shapes: rdflib.Graph, graphs: list[str],
-                       focus_graph: str | None, namespaces: Any = None) -> ValidationResult:
+                       focus_graph: str | None, namespaces: Any = None,
+                       rewritten: Any = None,
+                       written: rdflib.Graph | None = None) -> ValidationResult:
     """The oxigraph engine: the shapes compiled to SPARQL and run on the store, over all
     focus nodes at once; shapes it cannot compile run in pySHACL on an rdflib copy (made
     only then). With a focus graph (``--country``) the data is what pySHACL would see: the
     context graphs, the focus graph and the nodes it links to elsewhere, in a scratch store
-    (one country's worth of copying, not the landscape)."""
+    (one country's worth of copying, not the landscape).
+
+    Shapes that may see a literal the store holds rewritten in a way that changes their
+    answer (``rewritten``: a :class:`clustergraph.shacl_sparql.Rewritten`, by default made
+    from :attr:`KnowledgeGraph.originals`) run in pySHACL too, on the data as written:
+    ``written`` if given, else the copy with the original literals put back; the compiled
+    results name their values as written."""
     import pyoxigraph as ox
     import rdflib
 
@@ -454,10 +554,17 @@ def _validate_oxigraph(kg: KnowledgeGraph, shapes: rdflib.Graph, graphs: list[st
             if q.graph_name in default:
                 yield to_rdflib_term(q.predicate), to_rdflib_term(q.object)
 
-    plan = shacl_sparql.plan(shapes, query, focus_filter)
-    shacl_sparql.run(plan, query, report, shapes, describe, namespaces)
+    if rewritten is None:
+        rewritten = _rewritten_of(kg, graphs)
+    plan = shacl_sparql.plan(shapes, query, focus_filter, rewritten)
+    shacl_sparql.run(plan, query, report, shapes, describe, namespaces,
+                     _written_values(kg, graphs) if kg.originals else None)
     if plan.fallback:
-        copy = KnowledgeGraph(store=store).to_rdflib_graph(query_graphs)
+        if written is not None:
+            copy = written
+        else:
+            copy = KnowledgeGraph(store=store).to_rdflib_graph(query_graphs)
+            _restore_written(copy, kg, graphs)
         if namespaces is not None:  # the prefixes pySHACL's messages use
             copy.namespace_manager = namespaces
         _run_fallback(plan, shapes, copy, report, report_node)
@@ -547,7 +654,7 @@ DESCRIBED_IN = CGSH + "describedIn"
 #: Triples that refer to a node without describing it (a folder may state them about a
 #: node described in another folder).
 _REFERENCE_PREDICATES = (RDFS + "seeAlso", OWL + "sameAs")
-SCHEMA_URL = "https://schema.org/url"
+SCHEMA_URL = SCHEMA + "url"
 
 
 def _data_graphs(graphs: Iterable[str]) -> list[str]:

@@ -12,31 +12,29 @@ import pyoxigraph as ox
 import yaml
 
 from ..errors import InputError
+from ..namespaces import CGV, CURRENCY, DCAT, DCT, M8G, ORG, OWL, PROV, RDFS, SCHEMA
 from .schema import CG, CGID, RDF, XSD, Schema, load_schema
 
-PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
-DCAT = "http://www.w3.org/ns/dcat#"
-QUALIFIER = "https://w3id.org/clustergraph/vocab/qualifier/"
-UNIT = "https://w3id.org/clustergraph/vocab/unit/"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SCHEMA_URL = "https://schema.org/url"
-CURRENCY = "http://publications.europa.eu/resource/authority/currency/"
+PROV_DERIVED = PROV + "wasDerivedFrom"
+QUALIFIER = CGV + "qualifier/"
+UNIT = CGV + "unit/"
+SCHEMA_URL = SCHEMA + "url"
 
 # Annotation properties the data's rules use that neither the ontology nor the shapes declare.
 EXTRA_PROPERTIES = {
-    "http://www.w3.org/2000/01/rdf-schema#seeAlso": "object",
-    "http://www.w3.org/2002/07/owl#sameAs": "object",
-    "http://purl.org/dc/terms/issued": "datatype",
-    "http://purl.org/dc/terms/modified": "datatype",
-    "http://purl.org/dc/terms/rights": "datatype",
-    "http://purl.org/dc/terms/spatial": "object",
+    RDFS + "seeAlso": "object",
+    OWL + "sameAs": "object",
+    DCT + "issued": "datatype",
+    DCT + "modified": "datatype",
+    DCT + "rights": "datatype",
+    DCT + "spatial": "object",
 }
 
 # The class a top-level node of each IRI kind has when it gives no `a:` (data/README.md's kinds).
 KIND_CLASSES = {
     "policy": CG + "ClusterPolicy", "strand": CG + "PolicyStrand",
-    "org": "http://www.w3.org/ns/org#Organization", "consortium": CG + "Consortium",
-    "membership": "http://www.w3.org/ns/org#Membership", "observation": CG + "Observation",
+    "org": ORG + "Organization", "consortium": CG + "Consortium",
+    "membership": ORG + "Membership", "observation": CG + "Observation",
     "period": CG + "Period", "legal-act": CG + "LegalAct", "agglomeration": CG + "Agglomeration",
     "assessment": CG + "StateOfPlayAssessment", "programme": CG + "Programme",
     "challenge": CG + "SemesterChallenge", "contribution": CG + "PolicyContribution",
@@ -46,12 +44,11 @@ KIND_CLASSES = {
 
 # The classes whose entities are of one country (cg:country): one that gives no `country:` is of
 # the file's country (`country: none` for one that is of none).
-M8G = "http://data.europa.eu/m8g/"
 COUNTRY_CLASSES = {CG + c for c in (
     "ClusterPolicy", "Policy", "CompetenceAllocation", "Factsheet", "Programme",
     "RecoveryAndResiliencePlan", "OperationalProgramme", "SemesterChallenge", "SourceDocument",
     "WebPage", "StateOfPlayAssessment", "ClusterOrganisation")} | {
-    "http://www.w3.org/ns/org#Organization", M8G + "PublicOrganisation"}
+    ORG + "Organization", M8G + "PublicOrganisation"}
 
 # data/README.md's IRI rules: what one edition states has the edition in its IRI
 EDITION_KINDS = {"observation", "agglomeration", "assessment", "participation", "challenge",
@@ -537,10 +534,10 @@ def _contents(ctx: Ctx, subj: ox.NamedNode, vn: yaml.Node, path: str, parent: st
         ctx.triples += [
             ox.Triple(s, ox.NamedNode(RDF + "type"), ox.NamedNode(CG + cls)),
             ox.Triple(s, ox.NamedNode(CG + "partNumber"), ox.Literal(number)),
-            ox.Triple(s, ox.NamedNode("http://purl.org/dc/terms/title"),
+            ox.Triple(s, ox.NamedNode(DCT + "title"),
                       ox.Literal(title, language=lang)),
             ox.Triple(s, ox.NamedNode(RDFS + "label"), ox.Literal(label, language=lang)),
-            ox.Triple(s, ox.NamedNode("http://purl.org/dc/terms/isPartOf"),
+            ox.Triple(s, ox.NamedNode(DCT + "isPartOf"),
                       ox.NamedNode(parent)),
         ]
         if inner is not None and inner.value:
@@ -778,7 +775,7 @@ def _resolve(ctx: Ctx, prop: str, info: dict, text: str, vn: yaml.Node, path: st
         iri = CGID + text
         ctx.refs.append((iri, vn, path))
         return iri
-    if rng in (CG + "Country", "http://purl.org/dc/terms/Location") or prop.endswith("Area"):
+    if rng in (CG + "Country", DCT + "Location") or prop.endswith("Area"):
         none = ", or none for an entity of no country" if prop == CG + "country" else ""
         raise ctx.err(vn, path, f"'{text}' is not a NUTS code or country code of "
                                 f"ontology/reference/ (e.g. BE2, BEL{none})")

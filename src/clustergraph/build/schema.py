@@ -19,13 +19,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import resources
+from ..namespaces import COUNTRY, DCT, NUTS, OWL, RDF, RDFS, SH, SKOS, XSD
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-SH = "http://www.w3.org/ns/shacl#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 CGSH = resources.BASE + "shapes#"
 CGID = resources.BASE + "id/"
 CG = resources.CG
@@ -39,7 +34,7 @@ FIELD_NAMESPACES = ("cg", "rdfs", "skos", "dct", "dcat", "prov", "org", "schema"
 TEXT_PROPERTIES = {
     RDFS + "label", RDFS + "comment", SKOS + "prefLabel", SKOS + "definition",
     SKOS + "altLabel", SKOS + "note", SKOS + "scopeNote",
-    "http://purl.org/dc/terms/title", "http://purl.org/dc/terms/description",
+    DCT + "title", DCT + "description",
 }
 
 _PREFIX_RE = re.compile(r"^@prefix\s+([A-Za-z][\w-]*)?:\s*<([^>]*)>", re.M)
@@ -172,8 +167,8 @@ def load_schema() -> Schema:
     for cs in concepts.values():
         cs.sort(key=lambda c: c.iri)
 
-    country_ns = "http://publications.europa.eu/resource/authority/country/"
-    nuts_ns = "http://data.europa.eu/nuts/code/"
+    country_ns = COUNTRY
+    nuts_ns = NUTS
     country_codes: dict[str, str] = {}
     nuts_codes: dict[str, str] = {}
     for s, po in by_s.items():

@@ -37,15 +37,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputError, UsageError
-from ..namespaces import compact
+from ..namespaces import DCT, PROV, RDF_TYPE, RDFS, SKOS, XSD, compact, sparql_prefixes
 from ..resources import CG, layer_graph
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
-DCT_TITLE = "http://purl.org/dc/terms/title"
-PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+RDFS_LABEL = RDFS + "label"
+RDFS_SUBCLASS = RDFS + "subClassOf"
+SKOS_PREF = SKOS + "prefLabel"
+DCT_TITLE = DCT + "title"
+PROV_DERIVED = PROV + "wasDerivedFrom"
 LABEL_PROPERTIES = (RDFS_LABEL, SKOS_PREF, DCT_TITLE)
 PREVIOUS_EDITION = CG + "previousEdition"
 
@@ -55,7 +54,6 @@ RDF_EXTENSIONS = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl", ".n3
 _NT = ox.RdfFormat.N_TRIPLES
 _IRI_IN_TEXT = re.compile(r"<([^<>\s]*)>")
 _LITERAL_IN_TEXT = re.compile(r'"((?:[^"\\]|\\.)*)"(?:\^\^<([^<>\s]*)>|@([A-Za-z0-9-]+))?')
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -151,10 +149,7 @@ def store_side(directory: str | Path, country: str | None = None) -> Side:
 # Two editions of one country in one graph
 # ---------------------------------------------------------------------------------------------
 
-_EDITIONS_QUERY = """
-PREFIX cg: <https://w3id.org/clustergraph/ontology#>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
+_EDITIONS_QUERY = sparql_prefixes("cg", "dct", "prov") + """
 SELECT DISTINCT ?s ?fs ?year WHERE {
   ?fs a cg:Factsheet ; cg:edition ?year .
   { ?s prov:wasDerivedFrom ?part . ?part dct:isPartOf* ?fs } UNION { ?s dct:isPartOf* ?fs }
@@ -529,16 +524,16 @@ class Namer:
         if dt.endswith("#string"):
             return lit.value
         return f"{lit.value} ({compact(dt)})" if not dt.startswith(
-            "http://www.w3.org/2001/XMLSchema#") else lit.value
+            XSD) else lit.value
 
 
 def _literal_in_text(m: re.Match) -> str:
     value, dt, lang = m.group(1), m.group(2), m.group(3)
     if lang:
         return f'"{value}"' if lang == "en" else f'"{value}"@{lang}'
-    if dt is None or dt == _XSD + "string":
+    if dt is None or dt == XSD + "string":
         return f'"{value}"'
-    if dt.startswith(_XSD):
+    if dt.startswith(XSD):
         return value
     return m.group(0)
 

@@ -25,10 +25,10 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
+from ..namespaces import XSD
 from ..resources import BASE
 
 GENID = BASE + ".well-known/genid/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 _INTEGERS = {XSD + t for t in (
     "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",

@@ -39,6 +39,7 @@ import pyoxigraph as ox
 
 from .. import dcat
 from ..errors import ClustergraphError, EndpointError, OutputError
+from ..namespaces import SPDX, XSD
 from ..resources import GRAPH_BASE, LAYERS
 from .canonical import canonical_lines, digest, ntriples, skolemise, store_form, store_types
 from .client import StoreClient
@@ -50,12 +51,10 @@ if TYPE_CHECKING:  # pragma: no cover
 CATALOG_GRAPH = GRAPH_BASE + "catalog"
 STAGING_BASE = GRAPH_BASE + ".staging/"
 
-SPDX = "http://spdx.org/rdf/terms#"
 #: The SHA-256 algorithm as the DCAT-AP 3.0.1 shapes require it (mdr-vocabularies.shape.ttl,
 #: ChecksumAlgorithmRestriction: an IRI matching ^https://spdx.org/rdf/terms, of class
 #: spdx:ChecksumAlgorithm), not the http:// IRI of the SPDX 2 namespace.
 SHA256 = "https://spdx.org/rdf/terms#checksumAlgorithm_sha256"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 class VerificationError(OutputError):

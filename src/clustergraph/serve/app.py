@@ -29,7 +29,7 @@ from starlette.staticfiles import StaticFiles
 from .. import __version__
 from ..catalog import SavedQuery, saved_queries
 from ..errors import ClustergraphError, QueryTimeout, RefusedError, UsageError
-from ..namespaces import PREFIXES, compact
+from ..namespaces import PREFIXES, XSD, compact
 from ..query import check_query
 from ..resources import BASE
 from . import formats
@@ -77,7 +77,6 @@ STANDARD_LABELS = {
     PREFIXES["dcat"] + "startDate": "start date",
     PREFIXES["dcat"] + "endDate": "end date",
 }
-SD = "http://www.w3.org/ns/sparql-service-description#"
 
 
 @dataclass
@@ -143,7 +142,7 @@ class Site:
         self.env.tests["blank"] = lambda t: isinstance(t, ox.BlankNode)
         self.env.tests["typed_literal"] = lambda t: (
             isinstance(t, ox.Literal) and not t.language
-            and t.datatype.value != "http://www.w3.org/2001/XMLSchema#string")
+            and t.datatype.value != XSD + "string")
 
     # ----------------------------------------------------------------- IRIs and links
 

@@ -16,11 +16,12 @@ from html import escape
 
 import pyoxigraph as ox
 
+from ..namespaces import XSD
 from ..render import human
 
 #: Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
-NUMERIC = {"http://www.w3.org/2001/XMLSchema#" + t for t in (
+NUMERIC = {XSD + t for t in (
     "integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger",
     "positiveInteger")}
 MAX_BARS = 40

@@ -7,6 +7,7 @@ import sys
 import click
 
 from ..errors import ClustergraphError, ExitCode, InputError, UsageError
+from ..namespaces import BASE
 
 #: HTTP status of a ``--get`` answer -> exit code (the table of clustergraph.errors).
 GET_EXIT = {400: ExitCode.USAGE, 403: ExitCode.REFUSED, 404: ExitCode.INPUT,
@@ -23,9 +24,9 @@ GET_EXIT = {400: ExitCode.USAGE, 403: ExitCode.REFUSED, 404: ExitCode.INPUT,
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port (0: a free one, printed at start).")
 @click.option("--base-url", default=None, metavar="URL",
-              help="The public URL of the server's root, where "
-                   "https://w3id.org/clustergraph/ is mapped (default: http://HOST:PORT/); "
-                   "behind a reverse proxy at the w3id base: https://w3id.org/clustergraph/.")
+              help=f"The public URL of the server's root, where "
+                   f"{BASE} is mapped (default: http://HOST:PORT/); "
+                   f"behind a reverse proxy at the w3id base: {BASE}.")
 @click.option("--timeout", type=click.FloatRange(min=0.1, max=3600), default=30.0,
               show_default=True, help="Seconds a query may run; past it, it is stopped (503).")
 @click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,

@@ -8,10 +8,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from ..namespaces import XSD_STRING
 from ..query import QueryResult
 from ..render import _json_term, to_csv, to_tsv
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 #: name -> media type, for solutions (SELECT, ASK) and for graphs (CONSTRUCT, DESCRIBE).
 RESULTS_TYPES = {

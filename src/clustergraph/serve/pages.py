@@ -23,6 +23,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ..catalog import SavedQuery, display_term
 from ..errors import UsageError
+from ..namespaces import DCT, PROV, RDF_TYPE, RDFS, SKOS, sparql_prefixes
 from ..query import QueryResult
 from ..render import human, to_csv, to_json
 from ..resources import BASE
@@ -30,11 +31,6 @@ from . import charts
 from .app import COUNTRY, Site, UserError
 from .formats import GRAPH_TYPES, HTML, negotiate
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
 CG = BASE + "ontology#"
 #: Property groups of an IRI page, in order; the rest go under "Properties".
 GROUPS = (
@@ -136,8 +132,8 @@ async def _options(site: Site, q: SavedQuery) -> dict[str, list[tuple[str, str]]
 async def home(site: Site, request: Request) -> Response:
     answer = await site.call({
         "kind": "saved", "name": "countries", "params": {}, "cap": 1000,
-        "text": "PREFIX cg: <https://w3id.org/clustergraph/ontology#>\n"
-                "SELECT DISTINCT ?country WHERE { ?f a cg:Factsheet ; cg:country ?country }"})
+        "text": sparql_prefixes("cg")
+                + "SELECT DISTINCT ?country WHERE { ?f a cg:Factsheet ; cg:country ?country }"})
     countries = sorted(((r[0].value, answer["labels"].get(r[0].value, r[0].value))
                         for r in answer["rows"] if r[0] is not None), key=lambda c: c[1])
     countries = [(iri[len(COUNTRY):], label) for iri, label in countries
@@ -225,8 +221,7 @@ async def editor(site: Site, request: Request) -> Response:
         if answer is not None:
             context.update(table_context(request, answer["variables"], answer["rows"],
                                          answer["labels"]))
-    default = ("PREFIX cg: <https://w3id.org/clustergraph/ontology#>\n"
-               "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n\n"
+    default = (sparql_prefixes("cg", "rdfs") + "\n"
                "SELECT ?policy ?name WHERE {\n  ?policy a cg:ClusterPolicy ; rdfs:label ?name .\n"
                "}\nORDER BY ?name\n")
     permalink = site.root + "editor?" + urllib.parse.urlencode({"query": text}) if text else None

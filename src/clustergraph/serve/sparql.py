@@ -24,7 +24,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..errors import ClustergraphError
-from .app import SD, SecurityHeaders, Site, UserError, check, status_of
+from ..namespaces import SD
+from .app import SecurityHeaders, Site, UserError, check, status_of
 from .formats import GRAPH_TYPES, HTML, RESULTS_TYPES, negotiate
 
 TYPE_TO_RESULTS = {v: k for k, v in RESULTS_TYPES.items()}

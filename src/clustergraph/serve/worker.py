@@ -27,12 +27,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import ClustergraphError
-from ..namespaces import PREFIXES
+from ..namespaces import GRAPH_BASE, PREFIXES, PROV, RDF_TYPE, RDFS, SKOS
 
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDFS_LABEL = RDFS + "label"
+PROV_DERIVED = PROV + "wasDerivedFrom"
 #: Statements pointing at a resource shown on its page (the rest are counted, not listed).
 MAX_INBOUND = 500
 
@@ -283,7 +281,7 @@ def options(kg: Any, params: list[dict]) -> dict:
                     node = ox.NamedNode(v)
                     for q in store.quads_for_pattern(None, None, node):
                         if q.graph_name.value.startswith(
-                                "https://w3id.org/clustergraph/graph/data/"):
+                                GRAPH_BASE + "data/"):
                             used.add(v)
                             break
                 values = sorted(used | {p["default"]})
