@@ -48,6 +48,8 @@ import tempfile
 from pathlib import Path
 
 from ..errors import InputError, OutputError
+from ..namespaces import RDF as _RDF
+from ..namespaces import XSD as _XSD
 
 __all__ = ["build", "to_turtle"]
 
@@ -73,8 +75,6 @@ def known_subjects(exclude: tuple[Path, ...] = ()) -> frozenset:
     return frozenset(out)
 
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
 _BARE = {_XSD + "integer": re.compile(r"[+-]?[0-9]+"),
          _XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),

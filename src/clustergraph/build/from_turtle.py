@@ -23,6 +23,7 @@ import sys
 
 import pyoxigraph as ox
 
+from ..namespaces import DCT, RDFS
 from .compiler import COUNTRY_CLASSES, KIND_CLASSES, PROV_DERIVED
 from .schema import CG, CGID, RDF, XSD, load_schema
 
@@ -106,8 +107,8 @@ def turtle_to_input(files: list[str], country: str, edition: str) -> str:
             props = po[s]
             try:
                 (t,), (num,), (title,), (label,), (up,) = (props[RDF + "type"], props[CG + "partNumber"],
-                    props["http://purl.org/dc/terms/title"], props["http://www.w3.org/2000/01/rdf-schema#label"],
-                    props["http://purl.org/dc/terms/isPartOf"])
+                    props[DCT + "title"], props[RDFS + "label"],
+                    props[DCT + "isPartOf"])
             except (KeyError, ValueError):
                 continue
             cls, word = KINDS[m.group(1)]
