@@ -61,6 +61,10 @@ def _add_query_commands() -> None:
 
 _add_query_commands()
 
+from .publish.cli import publish_command  # noqa: E402  (clustergraph publish)
+
+main.add_command(publish_command)
+
 
 def layers_option(default: str = "all") -> Any:
     """The shared ``--layers`` option: a comma-separated subset of the graph's layers."""

@@ -16,7 +16,9 @@ on stderr and exits with the exception's code; it never shows a traceback for th
          FROM <url>, remote owl:imports) or tries to change data (SPARQL Update)
  5       timeout: a query ran past ``--timeout``; no partial result is printed
  6       endpoint error: a remote SPARQL endpoint could not be reached or answered an error
- 7       output error: the output could not be written (the previous file is left intact)
+ 7       output error: the output could not be written (the previous file is left intact),
+         or a published graph read back differs from the local one
+ 8       authentication: a store refused the credentials (or needs some and none were set)
  10      internal error: a bug in clustergraph (this one shows a traceback)
 ======  ================================================================================
 """
@@ -35,6 +37,7 @@ class ExitCode(IntEnum):
     TIMEOUT = 5
     ENDPOINT = 6
     OUTPUT = 7
+    AUTH = 8
     INTERNAL = 10
 
 

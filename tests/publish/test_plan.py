@@ -1,0 +1,100 @@
+"""The plan and the published form, without a store: --dry-run, target URLs, skolemisation,
+canonical N-Triples and the store forms of values."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from clustergraph.cli import main
+from clustergraph.errors import UsageError
+from clustergraph.publish.canonical import (
+    GENID,
+    canonical_lines,
+    canonical_literal,
+    skolemise,
+    virtuoso_duration,
+)
+from clustergraph.publish.profiles import OXIGRAPH, VIRTUOSO, target
+from clustergraph.publish.run import CATALOG_GRAPH, make_plan
+from clustergraph.publish.servers import free_port
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def lit(v: str, dt: str) -> ox.Literal:
+    return ox.Literal(v, datatype=ox.NamedNode(XSD + dt))
+
+
+def test_dry_run_prints_the_plan_and_sends_nothing(runner, kg) -> None:
+    url = f"http://127.0.0.1:{free_port()}/store"  # nothing listens there
+    result = runner.invoke(main, ["publish", "--to", url, "--dry-run"])
+    assert result.exit_code == 0, result.output
+    plan = make_plan(kg, target(url))
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"plan: publish to {url.removesuffix('/store')} (oxigraph; ")
+    assert [line.split()[:3] for line in lines[1:-1]] == [
+        [g.name, str(g.count), "triples"] for g in plan.graphs]
+    assert lines[-1] == (f"  {len(plan.graphs)} graphs, {plan.triples} triples, {plan.bytes} "
+                         "bytes; nothing sent (--dry-run)")
+    assert [g.name for g in plan.graphs][-1] == CATALOG_GRAPH
+    assert len(plan.graphs) == len(kg.graphs()) + 1
+
+
+def test_targets() -> None:
+    assert target("http://h:8890/sparql-graph-crud-auth").profile is VIRTUOSO
+    assert target("http://h:7878/store").profile is OXIGRAPH
+    t = target("https://h/triplestore/store")
+    assert (t.origin, t.url("/update")) == ("https://h/triplestore", "https://h/triplestore/update")
+    assert target("http://h:7878", "oxigraph").origin == "http://h:7878"
+    with pytest.raises(UsageError, match="not a Graph Store endpoint clustergraph knows"):
+        target("http://h:7878/sparql")
+    with pytest.raises(UsageError, match="must be an http"):
+        target("ftp://h/store")
+
+
+def test_usage_errors_exit_2(runner) -> None:
+    result = runner.invoke(main, ["publish", "--to", "http://h/nothing", "--dry-run"])
+    assert result.exit_code == 2
+    assert result.stderr == ("clustergraph: error: --to http://h/nothing: not a Graph Store "
+                             "endpoint clustergraph knows (Virtuoso: /sparql-graph-crud-auth, "
+                             "Oxigraph: /store); give --store-type\n")
+    result = runner.invoke(main, ["publish", "--to", "http://h/store", "--layers", "x"])
+    assert result.exit_code == 2
+
+
+def test_skolemisation_is_deterministic_and_salted_by_graph() -> None:
+    def graph(order):
+        b1, b2 = ox.BlankNode(), ox.BlankNode()
+        a = ox.NamedNode("https://example.org/a")
+        first = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#first")
+        rest = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#rest")
+        ts = [ox.Triple(a, ox.NamedNode("https://example.org/p"), b1),
+              ox.Triple(b1, first, ox.Literal("x")), ox.Triple(b1, rest, b2),
+              ox.Triple(b2, first, ox.Literal("y")),
+              ox.Triple(b2, rest, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"))]
+        return ts if order else ts[::-1]
+
+    one = canonical_lines(skolemise("urn:g", graph(True)))
+    two = canonical_lines(skolemise("urn:g", graph(False)))
+    assert one == two and len(one) == 5
+    assert all(b"_:" not in line for line in one)
+    assert sum(line.count(GENID.encode()) for line in one) == 6  # b1 three times, b2 three
+    assert canonical_lines(skolemise("urn:h", graph(True))) != one
+
+
+def test_canonical_literals() -> None:
+    assert canonical_literal(lit("007", "integer")) == lit("7", "integer")
+    assert canonical_literal(lit("5", "nonNegativeInteger")) == lit("5", "integer")
+    assert canonical_literal(lit("1.50", "decimal")) == lit("1.5", "decimal")
+    assert canonical_literal(lit("2.0", "decimal")) == lit("2", "decimal")
+    assert canonical_literal(lit("1", "boolean")) == lit("true", "boolean")
+    assert canonical_literal(lit("2023", "gYear")) == lit("2023", "gYear")
+    assert canonical_literal(lit("abc", "integer")) == lit("abc", "integer")
+
+
+def test_virtuoso_durations() -> None:
+    assert virtuoso_duration(lit("P3Y", "duration")) == lit("36", "duration")
+    assert virtuoso_duration(lit("P10Y", "duration")) == lit("120", "duration")
+    assert virtuoso_duration(lit("P1DT2H", "duration")) == lit("93600.0", "duration")
+    assert virtuoso_duration(lit("P1Y2D", "duration")) == lit("P1Y2D", "duration")

@@ -1,0 +1,180 @@
+"""A lint of the saved queries for the constructs that do not answer the same on the stores
+clustergraph publishes to (Virtuoso 7.2, the Oxigraph server) as locally, each found by
+running every saved query on both (tests/publish/test_portable_queries.py). A new query that
+uses one is refused here with the portable form to write instead."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clustergraph.catalog import load_query, saved_queries
+from clustergraph.query import Token, tokens
+
+#: Known exceptions, each with its reason (see VIRTUOSO_DIFFERS in the portability matrix).
+ALLOWED = {("policies-active-in-year", "values-and-optionals")}
+
+
+def _code(text: str) -> list[Token]:
+    return [t for t in tokens(text) if t.kind != "comment"]
+
+
+def _closing(toks: list[Token], k: int) -> int:
+    """Index of the bracket closing ``toks[k]``."""
+    opening = toks[k].kind
+    closing = {"lparen": "rparen", "open": "close"}[opening]
+    depth = 0
+    for i in range(k, len(toks)):
+        if toks[i].kind == opening:
+            depth += 1
+        elif toks[i].kind == closing:
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(toks) - 1
+
+
+def _word(t: Token, *words: str) -> bool:
+    return t.kind == "word" and t.text.upper() in words
+
+
+_CASTS = {"xsd:integer", "xsd:decimal", "xsd:double", "xsd:float"}
+_COMPARISONS = {"=", "!=", "<", ">", "<=", ">=", "&&", "||"}
+
+
+def _operators(toks: list[Token]) -> set[str]:
+    """The operators at the top level of an expression's tokens ("<" "=" read as "<=")."""
+    out, depth, prev = set(), 0, ""
+    for t in toks:
+        if t.kind in ("lparen", "open"):
+            depth += 1
+        elif t.kind in ("rparen", "close"):
+            depth -= 1
+        elif depth == 0 and t.kind == "other":
+            pair = prev + t.text
+            out.add(pair if pair in _COMPARISONS else t.text)
+        prev = t.text if t.kind == "other" else ""
+    return out
+
+
+def _only_in_expressions(toks: list[Token], name: str) -> bool:
+    """Whether ``?name`` occurs in the WHERE group only inside parentheses (FILTER, BIND):
+    in no triple pattern."""
+    where = next((i for i, t in enumerate(toks) if t.kind == "open"), len(toks))
+    depth, seen = 0, False
+    for t in toks[where:]:
+        if t.kind == "lparen":
+            depth += 1
+        elif t.kind == "rparen":
+            depth -= 1
+        elif t.kind == "var" and t.text[1:] == name:
+            if depth == 0:
+                return False
+            seen = True
+    return seen
+
+
+def problems(text: str, params: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(rule, message) for each non-portable construct of a query's text."""
+    toks = _code(text)
+    found: list[tuple[str, str]] = []
+    optionals = 0
+    for k, t in enumerate(toks):
+        nxt = toks[k + 1] if k + 1 < len(toks) else None
+        # (expression AS ?v) whose value is a comparison or a logical operation
+        if _word(t, "AS") and k > 0:
+            start = k - 1
+            depth = 0
+            while start > 0:
+                if toks[start].kind in ("rparen", "close"):
+                    depth += 1
+                elif toks[start].kind in ("lparen", "open"):
+                    if depth == 0:
+                        break
+                    depth -= 1
+                start -= 1
+            expr = toks[start + 1:k]
+            if _operators(expr) & _COMPARISONS:
+                found.append(("boolean-value", "a comparison or && / || projected as a value: "
+                              "Virtuoso answers 0 or 1; wrap it in xsd:boolean(...)"))
+        if _word(t, "BIND") and nxt is not None and nxt.kind == "lparen":
+            inner = toks[k + 2] if k + 2 < len(toks) else None
+            if inner is not None and _word(inner, "EXISTS", "NOT"):
+                found.append(("bind-exists", "BIND(EXISTS {...}): Virtuoso fails with an "
+                              "internal error (SQ156); count in a subquery instead"))
+        if _word(t, "GROUP_CONCAT") and nxt is not None and nxt.kind == "lparen":
+            first = k + 2
+            if first < len(toks) and _word(toks[first], "DISTINCT"):
+                first += 1
+            if not (first < len(toks) and _word(toks[first], "STR")):
+                found.append(("group-concat", "GROUP_CONCAT of terms: Oxigraph keeps a common "
+                              "language tag, Virtuoso drops it; concatenate STR(...)"))
+        if (t.kind == "pname" and t.text.lower() in _CASTS and nxt is not None
+                and nxt.kind == "lparen" and k + 2 < len(toks) and toks[k + 2].kind == "var"):
+            found.append(("cast", f"{t.text}(?var): a cast of a typed value (an xsd:gYear) "
+                              "is not portable; cast its STR(...)"))
+        if _word(t, "OPTIONAL") and nxt is not None and nxt.kind == "open":
+            optionals += 1
+            end = _closing(toks, k + 1)
+            for i in range(k + 2, end):
+                u = toks[i]
+                if u.kind == "other" and u.text == "*" and i > 0 and \
+                        toks[i - 1].kind in ("pname", "iri", "rparen"):
+                    found.append(("path-in-optional", "a zero-or-more path inside OPTIONAL: "
+                                  "Virtuoso 7.2 evaluates it wrongly; match it in a UNION "
+                                  "branch instead"))
+                    break
+    not_exists = any(_word(a, "NOT") and _word(b, "EXISTS")
+                     for a, b in zip(toks, toks[1:], strict=False))
+    if (len(params) >= 2 and (optionals >= 2 or not_exists)
+            and any(_only_in_expressions(toks, p) for p in params)):
+        found.append(("values-and-optionals", "two or more parameters (one VALUES block of "
+                      "them on an endpoint), one only in FILTER or BIND expressions, with two "
+                      "OPTIONALs or a NOT EXISTS: Virtuoso 7.2 loses rows"))
+    return found
+
+
+@pytest.mark.parametrize("query", saved_queries(), ids=lambda q: q.name)
+def test_saved_queries_are_portable(query) -> None:
+    left = [(rule, msg) for rule, msg in problems(query.text, tuple(p.name for p in query.params))
+            if (query.name, rule) not in ALLOWED]
+    assert left == []
+
+
+def test_the_known_exception_is_still_one() -> None:
+    q = next(q for q in saved_queries() if q.name == "policies-active-in-year")
+    rules = [rule for rule, _ in problems(q.text, tuple(p.name for p in q.params))]
+    assert rules == ["values-and-optionals"]
+
+
+BAD = {
+    "boolean-value": "SELECT (COUNT(?x) > 0 AS ?any) WHERE { ?s ?p ?x }",
+    "bind-exists": "SELECT ?s ?b WHERE { ?s ?p ?o BIND(EXISTS { ?s ?q ?r } AS ?b) }",
+    "group-concat": 'SELECT (GROUP_CONCAT(DISTINCT ?l; separator=", ") AS ?ls) WHERE { ?s ?p ?l }',
+    "cast": "SELECT ?s WHERE { ?s ?p ?y FILTER(xsd:integer(?y) > 2000) }",
+    "path-in-optional": "SELECT ?s WHERE { ?s a ?t OPTIONAL { ?t rdfs:subClassOf* ?c } }",
+}
+
+
+@pytest.mark.parametrize("rule", sorted(BAD))
+def test_each_construct_is_refused(rule) -> None:
+    assert [r for r, _ in problems(BAD[rule])] == [rule]
+
+
+def test_the_portable_forms_pass() -> None:
+    good = ("SELECT (xsd:boolean(COUNT(?x) > 0) AS ?any) "
+            '(GROUP_CONCAT(DISTINCT STR(?l); separator=", ") AS ?ls) WHERE { ?s ?p ?x '
+            "FILTER(xsd:integer(STR(?y)) > 2000) { ?t rdfs:subClassOf* ?c } UNION { } }")
+    assert problems(good) == []
+    two = "SELECT * WHERE { ?a ?b ?c OPTIONAL { ?a ?e ?f } OPTIONAL { ?a ?g ?h } "
+    assert problems(two + "}", params=("a", "c")) == []
+    assert [r for r, _ in problems(two + "FILTER(?h < ?y) }", params=("a", "y"))] == [
+        "values-and-optionals"]
+
+
+def test_a_new_query_file_is_linted(tmp_path: Path) -> None:
+    path = tmp_path / "new-question.rq"
+    path.write_text("#+ summary: A new question\n\nSELECT (COUNT(?x) = 1 AS ?one) "
+                    "WHERE { ?s ?p ?x }\n")
+    assert [r for r, _ in problems(load_query(path).text)] == ["boolean-value"]
