@@ -11,7 +11,6 @@ from click.testing import CliRunner
 from clustergraph.store import KnowledgeGraph, load
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 @pytest.fixture(scope="session")

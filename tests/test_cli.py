@@ -263,7 +263,8 @@ def test_unknown_extension(runner: CliRunner, tmp_path: Path) -> None:
     f.write_text("<http://example.org/a> <http://example.org/b> 1 .\n", encoding="utf-8")
     assert_input_error(
         runner.invoke(main, ["info", str(f)]),
-        f"{f}: unknown RDF file extension '.xyz' (use .ttl, .nt, .nq, .trig, .jsonld or .rdf)",
+        f"{f}: unknown RDF file extension '.xyz' (use .ttl, .nt, .jsonld, .trig, .rdf, .owl, "
+        ".nq, optionally .gz, or give the format with --input-format)",
     )
 
 

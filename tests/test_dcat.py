@@ -1,5 +1,5 @@
 """The DCAT-AP 3 record of every export (issue 6): it conforms to the official DCAT-AP 3.0.1
-shapes, read from ``../shared/reference/dcat-ap-3.0.1`` beside the repository, and says what
+shapes, vendored in ``tests/fixtures/dcat-ap-3.0.1`` (with their licence), and says what
 a portal needs (distributions, licence terms, coverage, dates, version, VoID counts)."""
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from clustergraph.cli import main
 from clustergraph.resources import layer_graph
 from clustergraph.store import load
 
-REPO = Path(__file__).resolve().parents[1]
-SHAPES_DIR = REPO.parent / "shared" / "reference" / "dcat-ap-3.0.1"
+SHAPES_DIR = Path(__file__).parent / "fixtures" / "dcat-ap-3.0.1"
 SHAPE_FILES = ["dcat-ap-SHACL.ttl", "shapes.ttl", "range.ttl", "shapes_recommended.ttl",
                "mdr-vocabularies.shape.ttl"]
 FIXTURE = Path(__file__).parent / "fixtures" / "export" / "unicode.ttl"
@@ -40,8 +39,6 @@ ACCEPTED_WARNINGS = {
 
 @pytest.fixture(scope="module")
 def shapes() -> rdflib.Graph:
-    if not SHAPES_DIR.is_dir():
-        pytest.skip(f"DCAT-AP 3.0.1 shapes not found at {SHAPES_DIR} (../shared/reference)")
     g = rdflib.Graph()
     for name in SHAPE_FILES:
         g.parse(SHAPES_DIR / name, format="turtle")

@@ -16,6 +16,7 @@ import rdflib
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from clustergraph import export as ex
+from clustergraph import output
 from clustergraph.cli import EXPORT_FORMATS, main
 from clustergraph.errors import OutputError
 from clustergraph.resources import GRAPH_BASE, bundle_root, layer_graph
@@ -296,7 +297,7 @@ def test_write_error_leaves_previous_file_and_exits_7(fixture_kg, tmp_path, monk
     def failing_fsync(fd):
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(ex.os, "fsync", failing_fsync)
+    monkeypatch.setattr(output.os, "fsync", failing_fsync)
     with pytest.raises(OutputError, match="graph.ttl: cannot be written"):
         ex.export(fixture_kg, "turtle", target)
     assert target.read_bytes() == PREVIOUS
@@ -316,7 +317,7 @@ def test_interruption_leaves_previous_file(fixture_kg, tmp_path, monkeypatch):
     def interrupted(src, dst):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(ex.os, "replace", interrupted)
+    monkeypatch.setattr(output.os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
         ex.export(fixture_kg, "turtle", target)
     assert target.read_bytes() == PREVIOUS

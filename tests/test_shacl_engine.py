@@ -259,14 +259,15 @@ def test_engines_agree_on_shacl_features_the_bundled_shapes_do_not_use(tmp_path)
 # --------------------------------------------------------------------------- the fallback
 
 UNSUPPORTED_SHAPES = PREFIXES + """
-cgsh:TestLanguageShape a sh:PropertyShape ; sh:targetClass cg:DocumentPart ;
-    sh:path rdfs:label ; sh:languageIn ( "fr" ) ;
-    sh:message "language: {$this} {?value}"@en .
-cgsh:TestQualifiedShape a sh:NodeShape ; sh:targetClass cg:Budget ;
-    sh:property cgsh:TestQualifiedProperty .
-cgsh:TestQualifiedProperty a sh:PropertyShape ; sh:path cg:budgetType ;
-    sh:qualifiedValueShape [ sh:hasValue v:budget-type\\/overall ] ; sh:qualifiedMinCount 1 ;
-    sh:message "qualified: {$this}"@en .
+cgsh:TestLessThanShape a sh:PropertyShape ; sh:targetClass cg:Budget ;
+    sh:path cg:amount ; sh:lessThan cg:amount ;
+    sh:message "less than: {$this} {?value}"@en .
+cgsh:TestNestedShape a sh:NodeShape ; sh:targetClass cg:Budget ;
+    sh:property cgsh:TestNestedProperty .
+cgsh:TestNestedProperty a sh:PropertyShape ; sh:path cg:budgetType ;
+    sh:property cgsh:TestNestedChild .
+cgsh:TestNestedChild a sh:PropertyShape ; sh:path rdfs:label ; sh:minCount 1 ;
+    sh:message "nested: {$this}"@en .
 cgsh:TestNoMessageShape a sh:PropertyShape ; sh:targetClass cg:Budget ;
     sh:path cg:budgetType ; sh:minCount 2 .
 """
@@ -280,11 +281,67 @@ def test_unsupported_shapes_fall_back_to_pyshacl_and_still_report(tmp_path) -> N
     data.write_text(BUDGETS, encoding="utf-8")
     fast, ref, result = both([DOCUMENT, data], extra_shapes=[shapes])
     assert fast == ref
-    assert sorted(result.fallback) == ["cgsh:TestLanguageShape", "cgsh:TestNoMessageShape",
-                                       "cgsh:TestQualifiedShape"]
+    assert sorted(result.fallback) == ["cgsh:TestLessThanShape", "cgsh:TestNestedShape"]
     fired = {k[4] for k in fast}  # run by pySHACL, not skipped
-    assert {"cgsh:TestLanguageShape", "cgsh:TestNoMessageShape",
-            "cgsh:TestQualifiedProperty"} <= fired
+    assert {"cgsh:TestLessThanShape", "cgsh:TestNestedChild"} <= fired
+
+
+def test_a_shape_without_message_compiles_with_pyshacls_message(tmp_path) -> None:  # noqa: ANN001
+    """No sh:message: compiled all the same, and worded as pySHACL words it."""
+    shapes = tmp_path / "unsupported.ttl"
+    shapes.write_text(UNSUPPORTED_SHAPES, encoding="utf-8")
+    data = tmp_path / "fixture" / "budgets.ttl"
+    data.parent.mkdir()
+    data.write_text(BUDGETS, encoding="utf-8")
+    fast, ref, result = both([DOCUMENT, data], extra_shapes=[shapes])
+    assert "cgsh:TestNoMessageShape" not in result.fallback
+    mine = sorted(k for k in fast if k[4] == "cgsh:TestNoMessageShape")
+    assert mine == sorted(k for k in ref if k[4] == "cgsh:TestNoMessageShape")
+    assert [k[6] for k in mine] == [
+        f"Less than 2 values on <{k[0]}>-><cg:budgetType>" for k in mine]
+    assert len(mine) == 2
+
+
+NEWLY_COMPILED_SHAPES = PREFIXES + """
+cgsh:TestLanguageShape a sh:PropertyShape ; sh:targetClass cg:DocumentPart ;
+    sh:path rdfs:label ; sh:languageIn ( "fr" "nl-BE" ) .
+cgsh:TestUniqueLangShape a sh:PropertyShape ; sh:targetClass cg:DocumentPart ;
+    sh:path rdfs:label ; sh:uniqueLang true .
+cgsh:TestClosedShape a sh:NodeShape ; sh:targetClass cg:Budget ; sh:closed true ;
+    sh:property [ sh:path cg:budgetType ] ; sh:ignoredProperties ( rdf:type ) .
+cgsh:TestEqualsShape a sh:PropertyShape ; sh:targetClass cg:DocumentPart ;
+    sh:path rdfs:label ; sh:equals skos:altLabel .
+cgsh:TestDisjointShape a sh:PropertyShape ; sh:targetClass cg:DocumentPart ;
+    sh:path rdfs:label ; sh:disjoint skos:altLabel .
+cgsh:TestQualifiedShape a sh:NodeShape ; sh:targetClass cg:Budget ;
+    sh:property cgsh:TestQualifiedProperty .
+cgsh:TestQualifiedProperty a sh:PropertyShape ; sh:path cg:budgetType ;
+    sh:qualifiedValueShape [ sh:hasValue v:budget-type\\/overall ] ; sh:qualifiedMinCount 1 .
+"""
+
+
+def test_newly_compiled_features(tmp_path) -> None:  # noqa: ANN001
+    """sh:languageIn, sh:uniqueLang, sh:closed, sh:equals, sh:disjoint and qualified
+    cardinalities, without sh:message: compiled, and the same results, messages included,
+    as pySHACL."""
+    shapes = tmp_path / "compiled.ttl"
+    shapes.write_text(NEWLY_COMPILED_SHAPES, encoding="utf-8")
+    data = tmp_path / "fixture" / "budgets.ttl"
+    data.parent.mkdir()
+    data.write_text(BUDGETS + """
+ex:section rdfs:label "Deel"@nl-BE, "Partie"@fr, "Autre partie"@fr ;
+    skos:altLabel "Partie"@fr, "Sectie"@nl-BE .
+""", encoding="utf-8")
+    fast, ref, result = both([DOCUMENT, data], extra_shapes=[shapes])
+    assert fast == ref
+    assert result.fallback == []
+    mine = {(k[4], k[5]) for k in fast if k[4].startswith("cgsh:Test")}
+    assert mine == {("cgsh:TestLanguageShape", "sh:LanguageInConstraintComponent"),
+                    ("cgsh:TestUniqueLangShape", "sh:UniqueLangConstraintComponent"),
+                    ("cgsh:TestClosedShape", "sh:ClosedConstraintComponent"),
+                    ("cgsh:TestEqualsShape", "sh:EqualsConstraintComponent"),
+                    ("cgsh:TestDisjointShape", "sh:DisjointConstraintComponent"),
+                    ("cgsh:TestQualifiedProperty", "sh:QualifiedMinCountConstraintComponent")}
 
 
 def test_compiler_reports_why_a_shape_falls_back() -> None:
@@ -297,10 +354,45 @@ def test_compiler_reports_why_a_shape_falls_back() -> None:
     store = ox.Store()
     p = plan(shapes, store.query)
     reasons = {str(s).rsplit("#", 1)[-1]: why for s, why in p.reasons.items()}
-    assert reasons == {"TestLanguageShape": "sh:languageIn",
-                       "TestQualifiedShape": "sh:qualifiedMinCount",
-                       "TestNoMessageShape": "a shape without sh:message"}
-    assert p.checks == []
+    assert reasons == {"TestLessThanShape": "sh:lessThan",
+                       "TestNestedShape": "sh:property on a property shape"}
+    assert [str(c.shape).rsplit("#", 1)[-1] for c in p.checks] == ["TestNoMessageShape"]
+
+
+def test_the_plan_says_which_path_runs_each_feature() -> None:
+    import pyoxigraph as ox
+    import rdflib
+
+    from clustergraph.shacl_sparql import SH, plan
+
+    p = plan(rdflib.Graph().parse(data=UNSUPPORTED_SHAPES, format="turtle"), ox.Store().query)
+    assert p.features() == [
+        (SH + "LessThanConstraintComponent", 0, 1),
+        # TestNoMessageShape compiled; TestNestedChild (under TestNestedShape) left to pySHACL
+        (SH + "MinCountConstraintComponent", 1, 1),
+        (SH + "PropertyConstraintComponent", 0, 1),
+    ]
+
+
+def test_cli_explain_engine(runner, tmp_path) -> None:  # noqa: ANN001
+    shapes = tmp_path / "unsupported.ttl"
+    shapes.write_text(UNSUPPORTED_SHAPES, encoding="utf-8")
+    r = runner.invoke(main, ["validate", "--explain-engine", "--shapes", str(shapes)])
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0].split() == ["constraint", "component", "compiled", "pySHACL"]
+    rows = {line.split()[0]: line.split()[1:] for line in lines[1:] if line.startswith(
+        ("sh:", "cgsh:"))}
+    assert rows["sh:LessThanConstraintComponent"] == ["0", "1"]
+    assert rows["sh:PropertyConstraintComponent"] == ["42", "1"]
+    assert rows["cgsh:InSchemeConstraintComponent"] == ["23", "0"]
+    assert lines[-3:] == ["left to pySHACL:",
+                          "  cgsh:TestLessThanShape: sh:lessThan",
+                          "  cgsh:TestNestedShape: sh:property on a property shape"]
+    bad = runner.invoke(main, ["validate", "--explain-engine", "--engine", "pyshacl"])
+    assert bad.exit_code == 2
+    assert bad.stderr == ("clustergraph: error: --explain-engine explains the oxigraph "
+                          "engine (not --engine pyshacl)\n")
 
 
 # --------------------------------------------------------------------------- the command
@@ -323,3 +415,19 @@ def test_cli_refuses_oxigraph_with_inference(runner) -> None:  # noqa: ANN001
     assert r.exit_code == 2
     assert r.stderr.startswith("clustergraph: error: --inference rdfs needs --engine pyshacl")
 
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+def test_report_with_only_warnings_does_not_conform_but_exits_0(runner, engine) -> None:  # noqa: ANN001
+    """SHACL 3.6: sh:conforms is false when there is any result, warnings included; the
+    exit code keeps the documented policy (warnings do not fail a run)."""
+    import rdflib
+
+    r = runner.invoke(main, ["validate", "--engine", engine, "--format", "turtle"])
+    assert r.exit_code == 0
+    report = rdflib.Graph().parse(data=r.output, format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    (node,) = report.subjects(rdflib.RDF.type, sh.ValidationReport)
+    assert report.value(node, sh.conforms) == rdflib.Literal(False)
+    severities = [report.value(res, sh.resultSeverity) for res in report.objects(node, sh.result)]
+    assert severities == [sh.Warning] * 5

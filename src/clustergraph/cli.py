@@ -9,7 +9,11 @@ happen inside the commands that need them, never at start-up.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import sys
+import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -20,18 +24,70 @@ from .errors import ClustergraphError, ExitCode
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+class _OneLine(logging.Handler):
+    """What a library logs (rdflib, pySHACL), as ``clustergraph: warning: <first line>``
+    on stderr: no traceback, no multi-line dump. rdflib's note that it could not convert an
+    ill-typed literal (``"abc"^^xsd:integer``) is left out: validation reports the value."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name == "rdflib.term" and record.levelno < logging.ERROR:
+            return
+        _warn_line(record.getMessage())
+
+
+def _warn_line(message: object) -> None:
+    from .errors import clean
+
+    lines = str(message).strip().splitlines() or [""]
+    first = lines[0].removeprefix("Warning, ").strip()
+    click.echo(f"clustergraph: warning: {clean(first)}", err=True)
+
+
+@contextlib.contextmanager
+def _one_line_library_messages() -> Iterator[None]:
+    """Library warnings (``warnings.warn``, e.g. pySHACL's recursive-shape warning) and log
+    records reach the user as one line each, while a command runs."""
+    previous = logging.lastResort
+    logging.lastResort = _OneLine(logging.WARNING)
+    with warnings.catch_warnings():
+        warnings.showwarning = lambda message, *_args, **_kw: _warn_line(message)
+        try:
+            yield
+        finally:
+            logging.lastResort = previous
+
+
 class Group(click.Group):
-    """A click group that turns project errors into one line and an exit code."""
+    """A click group that turns project errors into one line and an exit code: a
+    :class:`ClustergraphError` its own code, Ctrl-C 130, anything else 10 (a bug: the
+    traceback, then one line). Never 1, which means that validation failed."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with _one_line_library_messages():
+                return super().invoke(ctx)
         except ClustergraphError as exc:
             click.echo(f"clustergraph: error: {exc.message}", err=True)
             ctx.exit(int(exc.exit_code))
         except BrokenPipeError:  # `clustergraph ... | head`
             sys.stderr.close()
             ctx.exit(int(ExitCode.OK))
+        except KeyboardInterrupt:
+            click.echo("clustergraph: interrupted", err=True)
+            ctx.exit(int(ExitCode.INTERRUPTED))
+        except (click.exceptions.ClickException, click.exceptions.Exit,
+                click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            import traceback
+
+            from .errors import clean
+
+            traceback.print_exc(file=sys.stderr)
+            click.echo(f"clustergraph: internal error: {type(exc).__name__}: {clean(exc)} "
+                       "(a bug in clustergraph; please report it with the traceback above)",
+                       err=True)
+            ctx.exit(int(ExitCode.INTERNAL))
 
 
 @click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
@@ -91,28 +147,56 @@ def layers_option(default: str = "all") -> Any:
     )
 
 
+def input_format_option() -> Any:
+    """The shared ``--input-format NAME`` option: the RDF format of the files read (FILES and
+    --shapes), for ``-`` and for names without an RDF extension (see clustergraph.formats)."""
+    return click.option(
+        "--input-format", "-i", "input_format", metavar="NAME", default=None,
+        help="RDF format of FILES (and --shapes) when the file name does not tell it, e.g. "
+             "for - (standard input): turtle, nt, nquads, trig, jsonld, xml or an alias "
+             "(ttl, ntriples, n-quads, json-ld, rdfxml, owl, ...). Refused if it disagrees "
+             "with an extension.")
+
+
+def _user_inputs(files: tuple[str, ...], input_format: str | None,
+                 shapes: tuple[str, ...] = ()) -> Any:
+    """The context in which FILES (and shapes) are read with ``--input-format``; ``-``
+    (standard input) accepted once."""
+    from .rdfin import refuse_repeated_stdin, user_formats
+
+    refuse_repeated_stdin(files, shapes)
+    return user_formats((*files, *shapes), input_format)
+
+
 @main.command()
 @layers_option()
 @click.option("--store", "store_dir", metavar="DIR", default=None,
               type=click.Path(path_type=str),
               help="Read a store built by 'clustergraph load --store DIR' (nothing is parsed).")
+@input_format_option()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=True, path_type=str))
-def info(layers: tuple[str, ...], files: tuple[str, ...], store_dir: str | None = None) -> None:
+def info(layers: tuple[str, ...], files: tuple[str, ...], store_dir: str | None = None,
+         input_format: str | None = None) -> None:
     """Show what the graph holds: triples per layer, classes, concept schemes.
 
     With FILES, those data files are loaded instead of the shipped data (with the
-    shipped ontology, vocabularies and reference data).
+    shipped ontology, vocabularies and reference data). A file's format comes from its
+    extension (.ttl .nt .nq .trig .jsonld .rdf .owl, each optionally .gz); - reads standard
+    input, in the format given by --input-format.
 
     \b
     Example:
       clustergraph info
       clustergraph info data/be/policies.ttl
+      gunzip -c fr.nt.gz | clustergraph info - --input-format nt
       clustergraph info --store landscape.db
     """
     from .info import summarize
     from .store import load
 
-    kg = _open_store_option(store_dir, files) if store_dir else load(layers, extra_files=files)
+    with _user_inputs(files, input_format):
+        kg = (_open_store_option(store_dir, files) if store_dir
+              else load(layers, extra_files=files))
     s = summarize(kg)
     click.echo(f"clustergraph {__version__}: {s.triples} triples")
     click.echo("")
@@ -131,7 +215,7 @@ def info(layers: tuple[str, ...], files: tuple[str, ...], store_dir: str | None 
         click.echo(f"  {scheme:<{width}} {n:>4}  {label}")
 
 
-EXPORT_FORMATS = ("turtle", "nt", "jsonld", "trig", "xml", "nquads")  # = export.FORMATS
+EXPORT_FORMATS = ("turtle", "nt", "jsonld", "trig", "xml", "nquads")  # = formats.FORMATS
 
 
 def store_option() -> Any:
@@ -159,43 +243,66 @@ def store_option() -> Any:
 @click.option("--country", metavar="CODE", default=None,
               help="Validate only this country's data folder (e.g. be), against the rest "
                    "of the graph: the nodes it links to elsewhere are there as context.")
+@click.option("--explain-engine", is_flag=True,
+              help="Print, instead of the report, which path of the oxigraph engine runs "
+                   "each constraint component (compiled, or left to pySHACL, and why).")
 @store_option()
+@input_format_option()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=True, path_type=str))
 def validate_command(inference: str, engine: str | None, fmt: str,
                      extra_shapes: tuple[str, ...], country: str | None,
-                     store_dir: str | None, files: tuple[str, ...]) -> None:
+                     explain_engine: bool, store_dir: str | None,
+                     files: tuple[str, ...], input_format: str | None = None) -> None:
     """Check the graph against the SHACL shapes; exit 1 if there is a violation.
 
     Without FILES, the bundled graph is checked; with FILES, those data files (a new
     country) are checked with the bundled ontology, vocabularies and reference data.
     Warnings (where the source contradicts itself, or a factsheet lacks something) are
     listed but keep the exit code 0. Exit codes: 0 no violation, 1 violations, 2 usage,
-    3 unreadable input, 4 shapes or data that ask for the network.
+    3 unreadable input, 4 shapes or data that ask for the network. FILES and --shapes may
+    be - (standard input, once) and .gz files; --input-format gives their RDF format.
 
     \b
     Example:
       clustergraph validate
       clustergraph validate data/be/*.ttl --format json
+      cat fr.ttl | clustergraph validate - --input-format turtle
       clustergraph validate --store landscape.db --country be
       clustergraph validate --engine pyshacl    # the reference SHACL engine
     """
+    from .errors import UsageError
     from .validate import RENDERERS, validate
 
-    data: Any = list(files) or None
-    if store_dir:
-        data = _open_store_option(store_dir, files)
-    result = validate(data, inference=inference, extra_shapes=extra_shapes, country=country,
-                      engine=engine)
+    if explain_engine:  # checked before a pySHACL run, not after
+        engine = engine or "oxigraph"
+        if engine != "oxigraph":
+            raise UsageError(f"--explain-engine explains the oxigraph engine (not --engine "
+                             f"{engine})")
+    with _user_inputs(files, input_format, extra_shapes):
+        data: Any = list(files) or None
+        if store_dir:
+            data = _open_store_option(store_dir, files)
+        result = validate(data, inference=inference, extra_shapes=extra_shapes,
+                          country=country, engine=engine)
+    if explain_engine:
+        from .validate import render_engine
+
+        click.echo(render_engine(result), nl=False)
+        return
     click.echo(RENDERERS[fmt](result), nl=False)
     if not result.conforms:
         sys.exit(int(ExitCode.VALIDATION_FAILED))
 
 
 @main.command("export")
-@click.option("--format", "-f", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle",
-              show_default=True, help="RDF format; trig, nquads and jsonld keep named graphs.")
+@click.option("--format", "-f", "fmt", metavar="NAME", default=None,
+              help="RDF format: turtle, nt, jsonld, trig, xml or nquads, or an alias (ttl, "
+                   "ntriples, n-triples, json-ld, rdf, rdfxml, owl, nq, n-quads, a media "
+                   "type). Default: from the --output extension, else turtle. trig, nquads "
+                   "and jsonld keep named graphs.")
 @click.option("--output", "-o", required=True, metavar="PATH",
-              help="File to write (atomically), or - for stdout.")
+              help="File to write (atomically; .ttl .nt .jsonld .trig .rdf .owl .nq say the "
+                   "format, a further .gz compresses), or - for stdout.")
 @layers_option()
 @click.option("--with-inferences", is_flag=True,
               help="Add the OWL RL closure's new triples: as the graph graph/inferred (quad "
@@ -203,18 +310,21 @@ def validate_command(inference: str, engine: str | None, fmt: str,
 @click.option("--catalog-only", is_flag=True,
               help="Write only the DCAT-AP 3 record (catalogue, dataset, distributions, VoID).")
 @store_option()
-def export_command(fmt: str, output: str, layers: tuple[str, ...], with_inferences: bool,
+def export_command(fmt: str | None, output: str, layers: tuple[str, ...], with_inferences: bool,
                    catalog_only: bool, store_dir: str | None) -> None:
     """Export the graph for linked-data portals, with its DCAT-AP 3 record.
 
     Output is deterministic (sorted, stable prefixes and blank-node labels), parses
     back to the same graph, and is written atomically: on an error the previous file
-    is left as it was (exit code 7). Inferred triples are never mixed into the
-    asserted ones.
+    is left as it was (exit code 7). The format comes from the file name unless
+    --format gives it (a disagreement is refused). A symlink's target is replaced, a FIFO
+    or device is written to, a store's own files are refused. Inferred triples are never
+    mixed into the asserted ones.
 
     \b
     Example:
-      clustergraph export --format turtle --output clustergraph.ttl
+      clustergraph export --output clustergraph.nt          # N-Triples, from the name
+      clustergraph export --output clustergraph.ttl.gz      # gzip-compressed Turtle
       clustergraph export --format trig --output clustergraph.trig --with-inferences
       clustergraph export --format jsonld --output - --catalog-only
       clustergraph export --store landscape.db --format nquads --output landscape.nq
@@ -279,12 +389,15 @@ def _open_store_option(store_dir: str, files: tuple[str, ...]) -> Any:
               type=click.Path(path_type=str),
               help="Directory of the store to build (replaced if it already holds one).")
 @layers_option()
+@input_format_option()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=True, path_type=str))
-def load_command(store_dir: str, layers: tuple[str, ...], files: tuple[str, ...]) -> None:
+def load_command(store_dir: str, layers: tuple[str, ...], files: tuple[str, ...],
+                 input_format: str | None = None) -> None:
     """Build a persistent on-disk store once, so later commands need not re-parse.
 
     The store holds the same named graphs as an in-memory load. With FILES, those data
-    files are loaded instead of the shipped data (as for info). The store is built beside
+    files are loaded instead of the shipped data (as for info; - and .gz files too). The
+    store is built beside
     DIR and moved into place only when complete: a failed build leaves an existing store
     intact. Use it with --store DIR on other commands.
 
@@ -299,7 +412,8 @@ def load_command(store_dir: str, layers: tuple[str, ...], files: tuple[str, ...]
     from .store import build_store
 
     started = time.perf_counter()
-    kg = build_store(store_dir, layers, extra_files=files)
+    with _user_inputs(files, input_format):
+        kg = build_store(store_dir, layers, extra_files=files)
     seconds = time.perf_counter() - started
     click.echo(f"clustergraph: built store {store_dir}: {len(kg)} triples in "
                f"{len(kg.graphs())} named graphs from {len(kg.sources)} files "
@@ -318,8 +432,8 @@ def load_command(store_dir: str, layers: tuple[str, ...], files: tuple[str, ...]
 @click.option("--output", "-o", required=True, metavar="DIR",
               type=click.Path(file_okay=False, path_type=str),
               help="Folder to write into (created; a previous synthetic landscape is replaced).")
-@click.option("--format", "fmt", type=click.Choice(("ttl", "nq")), default="ttl",
-              show_default=True, help="Turtle, or N-Quads with one named graph per country.")
+@click.option("--format", "fmt", metavar="NAME", default="turtle", show_default=True,
+              help="turtle (ttl), or nquads (nq, n-quads) with one named graph per country.")
 def generate_command(countries: int, cluster_orgs: int, members: int, seed: int,
                      output: str, fmt: str) -> None:
     """Write a synthetic landscape for tests and benchmarks (never real data).
@@ -335,8 +449,10 @@ def generate_command(countries: int, cluster_orgs: int, members: int, seed: int,
       clustergraph generate --countries 3 --cluster-orgs 4 --members 80 --output synth/
       clustergraph info synth/*/*.ttl
     """
+    from .formats import by_name
     from .generate import generate
 
+    fmt = by_name(fmt, "--format", allowed=("turtle", "nquads")).extension
     report = generate(output, countries, cluster_orgs, members, seed=seed, fmt=fmt)
     click.echo(f"clustergraph: wrote {report.triples} triples in {report.files} files to "
                f"{output} in {report.seconds:.1f} s")

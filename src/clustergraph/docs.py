@@ -415,9 +415,10 @@ def render(kg: KnowledgeGraph) -> dict[str, str]:
 
 def write_docs(kg: KnowledgeGraph, output: str | Path) -> list[Path]:
     """Write the documentation into the folder ``output`` (created if missing)."""
-    from .export import write_atomic
+    from .output import refuse_store_target, write_output
 
     out = Path(output)
+    refuse_store_target(out)
     try:
         (out / "schemes").mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -425,6 +426,6 @@ def write_docs(kg: KnowledgeGraph, output: str | Path) -> list[Path]:
     written = []
     for rel, text in sorted(render(kg).items()):
         path = out / rel
-        write_atomic(path, text.encode("utf-8"))
+        write_output(path, text.encode("utf-8"))
         written.append(path)
     return written

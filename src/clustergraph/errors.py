@@ -20,12 +20,29 @@ on stderr and exits with the exception's code; it never shows a traceback for th
          or a published graph read back differs from the local one
  8       authentication: a store refused the credentials (or needs some and none were set)
  10      internal error: a bug in clustergraph (this one shows a traceback)
+ 130     interrupted (Ctrl-C)
 ======  ================================================================================
 """
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
+
+#: ``scheme://user:password@``: the user part of a URL, never shown.
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/?#@\s]*@")
+#: Characters a terminal would act on: C0 and C1 controls, DEL, and format characters
+#: (bidirectional overrides, zero-width joiners).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def clean(message: object) -> str:
+    """``message`` as one line that is safe to print: whitespace runs (line breaks
+    included) as one space, any other control or format character escaped (``\\x1b``), the
+    ``user:password@`` of any URL left out."""
+    text = " ".join(str(message).split())
+    text = _USERINFO.sub(r"\1", text)
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class ExitCode(IntEnum):
@@ -39,6 +56,7 @@ class ExitCode(IntEnum):
     OUTPUT = 7
     AUTH = 8
     INTERNAL = 10
+    INTERRUPTED = 130
 
 
 class ClustergraphError(Exception):
@@ -48,7 +66,7 @@ class ClustergraphError(Exception):
 
     def __init__(self, message: str) -> None:
         # One line, always: a curator reads it in a terminal or a CI log.
-        super().__init__(" ".join(str(message).split()))
+        super().__init__(clean(message))
 
     @property
     def message(self) -> str:

@@ -25,14 +25,10 @@ What an export guarantees:
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import heapq
 import json
-import os
 import re
-import sys
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -41,7 +37,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .errors import OutputError, UsageError
+from .errors import UsageError
+from .formats import FORMATS, Format, choose  # noqa: F401  (FORMATS: the export formats)
 from .namespaces import PREFIXES
 from .resources import GRAPH_BASE, LAYERS, bundle_root
 from .store import to_oxigraph_term
@@ -71,31 +68,6 @@ EXPORT_PREFIXES: dict[str, str] = dict(
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
-
-@dataclass(frozen=True)
-class Format:
-    """An export format: its name on the command line, file extension, IANA media type, EU
-    file-type code, and whether it keeps named graphs."""
-
-    name: str
-    extension: str
-    media_type: str
-    file_type: str
-    label: str
-    quads: bool
-
-
-FORMATS: dict[str, Format] = {
-    f.name: f
-    for f in (
-        Format("turtle", "ttl", "text/turtle", "RDF_TURTLE", "Turtle", False),
-        Format("nt", "nt", "application/n-triples", "RDF_N_TRIPLES", "N-Triples", False),
-        Format("jsonld", "jsonld", "application/ld+json", "JSON_LD", "JSON-LD", True),
-        Format("trig", "trig", "application/trig", "RDF_TRIG", "TriG", True),
-        Format("xml", "rdf", "application/rdf+xml", "RDF_XML", "RDF/XML", False),
-        Format("nquads", "nq", "application/n-quads", "RDF_N_QUADS", "N-Quads", True),
-    )
-}
 
 Triple = tuple[Any, Any, Any]  # rdflib (subject, predicate, object)
 
@@ -518,56 +490,26 @@ def serialize(graphs: dict[str, list[Triple]], format: str) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------
-# Atomic writing
+# Writing: clustergraph.output (atomic, checked, never over a store or a device)
 # ---------------------------------------------------------------------------------------------
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, fsynced and
-    renamed over the target. On any error or interruption the target is untouched and the
-    temporary file removed. Raises :class:`OutputError` for what a user can fix."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise OutputError(f"{path}: is a directory (give a file name for the export)")
-    if not folder.is_dir():
-        raise OutputError(f"{path}: the folder {folder} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot be written ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        mode = (path.stat().st_mode & 0o777) if path.exists() else (0o666 & ~_umask())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise OutputError(f"{path}: cannot be written ({exc.strerror or exc})") from None
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable
-        dfd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
+    """Write ``data`` to ``path`` through :func:`clustergraph.output.write_output`
+    (atomic for a regular file, gzip for ``.gz``, every failure an OutputError)."""
+    from .output import write_output
+
+    write_output(path, data)
 
 
 def inferred_path(output: Path, fmt: Format) -> Path:
-    """``graph.ttl`` -> ``graph.inferred.ttl`` (the separate file of a triple format)."""
-    suffix = output.suffix or f".{fmt.extension}"
-    return output.with_name(f"{output.stem if output.suffix else output.name}.inferred{suffix}")
+    """``graph.ttl`` -> ``graph.inferred.ttl``, ``graph.ttl.gz`` -> ``graph.inferred.ttl.gz``
+    (the separate file of a triple format)."""
+    gz = output.name.lower().endswith(".gz")
+    base = output.with_name(output.name[:-3]) if gz else output
+    suffix = base.suffix or f".{fmt.extension}"
+    name = f"{base.stem if base.suffix else base.name}.inferred{suffix}"
+    return output.with_name(name + (output.name[-3:] if gz else ""))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -598,7 +540,7 @@ def build(
 
 def export(
     kg: KnowledgeGraph,
-    format: str,
+    format: str | None,
     output: str | Path,
     layers: Sequence[str] = LAYERS,
     with_inferences: bool = False,
@@ -606,13 +548,14 @@ def export(
 ) -> ExportResult:
     """Export the graph (or only its DCAT-AP record) to ``output`` (``-`` for stdout).
 
-    Quad formats keep the named graphs; with ``with_inferences`` the inferred triples go to
-    the graph ``graph/inferred`` (quad formats) or to ``<stem>.inferred.<ext>`` (triple
-    formats, which then need a file, not stdout).
+    ``format`` is any name of :mod:`clustergraph.formats` (``None``: from the extension of
+    ``output``, Turtle if it has none); it must agree with the extension. ``.gz`` writes
+    gzip. Quad formats keep the named graphs; with ``with_inferences`` the inferred triples
+    go to the graph ``graph/inferred`` (quad formats) or to ``<stem>.inferred.<ext>``
+    (triple formats, which then need a file, not stdout).
     """
-    if format not in FORMATS:
-        raise UsageError(f"unknown format {format!r} (choose from {', '.join(FORMATS)})")
-    fmt = FORMATS[format]
+    fmt, _gz = choose(output, format, "--format", default="turtle")
+    format = fmt.name
     to_stdout = str(output) == "-"
     if with_inferences and not fmt.quads and to_stdout:
         raise UsageError(
@@ -652,15 +595,12 @@ def _export(
         if with_inferences:
             side = inferred_path(Path(output), fmt)
             files.append((str(side), serialize({INFERRED_GRAPH: inferred}, format)))
+    from .output import refuse_store_target, write_output
+
+    for name, _data in files:  # before anything is written: no half an export
+        if name != "-":
+            refuse_store_target(name)
     for name, data in files:
-        if name == "-":
-            stream = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
-            if stream is None:
-                sys.stdout.write(data.decode("utf-8"))
-            else:
-                stream.write(data)
-                stream.flush()
-        else:
-            write_atomic(Path(name), data)
+        write_output(name, data)
         result.paths.append(name)
     return result

@@ -61,6 +61,8 @@ import pyoxigraph as ox
 
 from . import __version__
 from .errors import OutputError, UsageError
+from .formats import by_name
+from .output import OutputFile, refuse_store_target, write_output
 from .resources import BASE, CG, layer_graph, reference_files, vocabulary_files
 
 #: Parameter sets giving about 10k, 100k, 1M and 5M triples (used by the benchmark).
@@ -204,7 +206,9 @@ class _Writer:
         self._cache: dict[str, str] = {}
         prefixes = {**PREFIXES, **(extra_prefixes or {})}
         self._ns = {ns: p for p, ns in prefixes.items()}
-        self.fh = path.open("w", encoding="utf-8", newline="\n", buffering=1 << 20)
+        # clustergraph.output: atomic, checked, never over a store's files
+        self._out = OutputFile(path, text=True, buffering=1 << 20, durable=False)
+        self.fh = self._out.file
         if not self.nq:
             for line in header.split("\n"):
                 self.fh.write(f"# {line}\n")
@@ -291,8 +295,11 @@ class _Writer:
         self.fh.write(f"{self.i(subject)}\n    " + " ;\n    ".join(parts) + " .\n\n")
 
     def close(self) -> int:
-        self.fh.close()
+        self._out.commit()
         return self.count
+
+    def abort(self) -> None:
+        self._out.abort()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -503,8 +510,10 @@ class _Landscape:
                     f"{header}\n{SYNTH_NOTE}", extra_prefixes)
         try:
             body(w)
-        finally:
-            self.triples += w.close()
+        except BaseException:
+            w.abort()
+            raise
+        self.triples += w.close()
         self.files.append(path)
 
     # EU-wide ------------------------------------------------------------------------------
@@ -1254,9 +1263,10 @@ def generate(
                         ("members", members)):
         if value < 1:
             raise UsageError(f"--{name} must be at least 1 (got {value})")
-    if fmt not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)} (got {fmt!r})")
+    if fmt not in FORMATS:  # the names of clustergraph.formats: turtle, nq, n-quads, ...
+        fmt = by_name(fmt, "--format", allowed=("turtle", "nquads")).extension
     out = Path(output)
+    refuse_store_target(out)
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: exists and is not a directory")
     if out.is_dir() and any(out.iterdir()) and not (out / "SYNTHETIC.md").is_file():
@@ -1283,7 +1293,7 @@ def generate(
         for c in _countries(countries, land.k):
             land.country(c)
         land.metadata(params, command)
-        (out / "SYNTHETIC.md").write_text(_readme(params, command, fmt), encoding="utf-8")
+        write_output(out / "SYNTHETIC.md", _readme(params, command, fmt).encode("utf-8"))
     except OSError as exc:
         raise OutputError(f"{out}: cannot write the landscape ({exc.strerror or exc})") from None
     if land.triples != params["triples"]:  # the documented count is a promise: a bug if not

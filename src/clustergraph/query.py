@@ -5,8 +5,10 @@ Parameters are bound as typed RDF terms, never pasted into the query text: local
 Oxigraph's ``substitutions`` (the equivalent of rdflib's ``initBindings``), remotely through
 a ``VALUES`` block opening the query's ``WHERE`` group, written from the terms' N-Triples
 form. A query that would reach outside (``SERVICE``, ``LOAD``, ``FROM``/``FROM NAMED``) or
-change data (any SPARQL Update) is refused before it runs; the check reads the query's tokens,
-so keywords inside strings, IRIs and comments do not count.
+change data (any SPARQL Update) is refused before it runs, by :mod:`clustergraph.sparql_text`
+(the one place that reads query text; its check, ``check_query`` and ``with_values`` are
+re-exported here). Local evaluation runs in a thread that cannot open a network socket
+(:mod:`clustergraph.netguard`), so a query that got past the text check still cannot call out.
 
 Only pyoxigraph is imported here (no rdflib, no pySHACL), so that ``clustergraph query``
 starts fast. The network is contacted only when an ``endpoint`` is given.
@@ -19,10 +21,10 @@ starts fast. The network is contacted only when an ``endpoint`` is given.
 
 from __future__ import annotations
 
+import base64
 import contextlib
-import functools
+import http.client
 import queue
-import re
 import sys
 import threading
 import urllib.error
@@ -30,284 +32,24 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import pyoxigraph as ox
 
-from . import __version__
+from . import __version__, netguard
 from .catalog import SavedQuery, saved_query
-from .errors import EndpointError, InputError, QueryTimeout, RefusedError, UsageError
+from .errors import EndpointError, InputError, QueryTimeout, UsageError
+from .sparql_text import CheckedQuery, Token, check_query, tokens, with_values
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store import KnowledgeGraph
 
-__all__ = ["QueryResult", "check_query", "run", "saved_query", "with_values"]
+__all__ = ["CheckedQuery", "QueryResult", "Token", "check_query", "run", "saved_query",
+           "tokens", "with_values"]
 
 DEFAULT_TIMEOUT = 30.0
 T = TypeVar("T")
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
-
-# One scanner for the query text: comments, strings and IRIs are tokens of their own, so
-# that a keyword inside them is never mistaken for one.
-_TOKEN = re.compile(
-    r"""
-    (?P<comment>\#[^\n]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-               |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
-  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<pname>(?:[A-Za-z_][\w\-.]*)?:(?:[\w\-.:%]|\\.)*)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<number>[0-9][0-9.eE+\-]*)
-  | (?P<open>\{) | (?P<close>\}) | (?P<lparen>\() | (?P<rparen>\))
-  | (?P<space>\s+)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-_OUTSIDE = {"SERVICE", "LOAD", "FROM"}
-_UPDATE = {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH",
-           "USING"}
-_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
-
-
-class Token(NamedTuple):
-    kind: str
-    text: str
-    start: int
-
-
-def tokens(text: str) -> list[Token]:
-    """The query's tokens, without whitespace."""
-    out = []
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "other"
-        if kind != "space":
-            out.append(Token(kind, m.group(), m.start()))
-    return out
-
-
-@dataclass(frozen=True)
-class CheckedQuery:
-    """A query that passed :func:`check_query`: its form, where its WHERE group opens, and
-    where the WHERE group of each subquery opens with the variables that a binding of the
-    whole query reaches there (see :func:`_subqueries`)."""
-
-    text: str
-    form: str
-    where_open: int
-    subqueries: tuple[tuple[int, frozenset[str]], ...] = ()
-
-
-def _closing(toks: list[Token], k: int, last: int) -> int:
-    """The index of the bracket that closes the first ``(`` or ``{`` at or after ``toks[k]``,
-    looking before ``last`` (``last - 1`` if there is none)."""
-    while k < last and toks[k].kind not in ("lparen", "open"):
-        k += 1
-    if k >= last:
-        return last - 1
-    opening = toks[k].kind
-    closing = "rparen" if opening == "lparen" else "close"
-    depth = 0
-    for i in range(k, last):
-        if toks[i].kind == opening:
-            depth += 1
-        elif toks[i].kind == closing:
-            depth -= 1
-            if depth == 0:
-                return i
-    return last - 1
-
-
-#: Words before a constraint or pattern whose variables are not in scope of the group
-#: around it: FILTER's expression (EXISTS and NOT EXISTS included) and MINUS.
-_NOT_IN_SCOPE = {"FILTER", "MINUS"}
-
-
-def _is_word(t: Token, word: str) -> bool:
-    return t.kind == "word" and t.text.upper() == word
-
-
-def _in_scope(toks: list[Token], first: int, last: int, children: list[tuple[int, int]],
-              projected: dict[int, frozenset[str]]) -> set[str]:
-    """The variables in scope of the group ``toks[first:last]`` (SPARQL 1.1, 18.2.1), as a
-    ``SELECT *`` over it would project them: those of its triple patterns (collections
-    included), of VALUES and ``GRAPH``, ``AS ?v`` targets, and what its subqueries
-    (``children``: their token spans) project; not those only in an expression (FILTER,
-    BIND's), an EXISTS or a MINUS."""
-    out: set[str] = set()
-    expression: list[bool] = []  # per open parenthesis: whether it holds an expression
-    k = first
-    while k < last:
-        t = toks[k]
-        child = next((c for c in children if c[0] == k), None)
-        if child is not None:  # a subquery: only what it projects
-            out |= projected[child[0]]
-            k = child[1] + 1
-            continue
-        if t.kind == "word" and t.text.upper() in _NOT_IN_SCOPE:
-            k = _closing(toks, k + 1, last) + 1
-            continue
-        if _is_word(t, "VALUES"):  # its variables, then its data block (no variables)
-            k += 1
-            if k < last and toks[k].kind == "var":
-                out.add(toks[k].text[1:])
-            elif k < last and toks[k].kind == "lparen":
-                k += 1
-                while k < last and toks[k].kind == "var":
-                    out.add(toks[k].text[1:])
-                    k += 1
-            k = _closing(toks, k + 1, last) + 1
-            continue
-        if t.kind == "lparen":
-            expression.append(bool(expression and expression[-1])
-                              or (k > first and _is_word(toks[k - 1], "BIND")))
-        elif t.kind == "rparen":
-            if expression:
-                expression.pop()
-        elif t.kind == "var" and (not (expression and expression[-1])
-                                  or _is_word(toks[k - 1], "AS")):
-            out.add(t.text[1:])
-        k += 1
-    return out
-
-
-class _Subquery(NamedTuple):
-    """Token indices of a subquery: the ``{`` before its SELECT, its group's ``{`` and ``}``,
-    and its end (the ``}`` after its solution modifiers); its projection (``None``: *)."""
-
-    wrapper: int
-    group: int
-    close: int
-    end: int
-    names: frozenset[str] | None
-
-
-def _subqueries(toks: list[Token], where_open: int) -> tuple[tuple[int, frozenset[str]], ...]:
-    """Each ``SELECT`` inside the WHERE group: (offset of its WHERE group's ``{``, the
-    variables that a binding of the whole query reaches there).
-
-    That is what a substitution (SEP-0007) does, and so what a ``VALUES`` block must match: a
-    variable reaches a subquery that projects it as it is (``SELECT ?c``, or ``SELECT *`` with
-    ``?c`` in scope), and only through every subquery around it. An alias (``(... AS ?v)``)
-    is a new variable, bound after the group is evaluated: not reached.
-    """
-    toks = [t for t in toks if t.kind != "comment"]  # "{ # note\n SELECT": "{" is before
-    subs: list[_Subquery] = []
-    for i, t in enumerate(toks):
-        if t.start <= where_open or not _is_word(t, "SELECT"):
-            continue
-        names: set[str] = set()
-        star = False
-        parens = 0
-        for k in range(i + 1, len(toks)):
-            u = toks[k]
-            if u.kind == "lparen":
-                parens += 1
-            elif u.kind == "rparen":
-                parens -= 1
-            elif u.kind == "var" and parens == 0:
-                names.add(u.text[1:])
-            elif u.kind == "other" and u.text == "*" and parens == 0:
-                star = True
-            elif u.kind == "open" and parens == 0:
-                wrapper = i - 1  # a subquery is always "{ SELECT ... }"
-                subs.append(_Subquery(wrapper, k, _closing(toks, k, len(toks)),
-                                      _closing(toks, wrapper, len(toks)),
-                                      None if star else frozenset(names)))
-                break
-
-    def children_of(sub: _Subquery) -> list[tuple[int, int]]:
-        inner = [(o.wrapper, o.end) for o in subs if sub.group < o.wrapper and o.end < sub.close]
-        return [c for c in inner if not any(o[0] < c[0] and c[1] < o[1] for o in inner)]
-
-    projected: dict[int, frozenset[str]] = {}
-    for sub in sorted(subs, key=lambda sub: -sub.wrapper):
-        # innermost first, so that the children's projections are known
-        projected[sub.wrapper] = sub.names if sub.names is not None else frozenset(
-            _in_scope(toks, sub.group + 1, sub.close, children_of(sub), projected))
-
-    out = []
-    for sub in subs:
-        reached = projected[sub.wrapper]
-        for around in subs:
-            if around.wrapper < sub.wrapper and sub.end < around.end:
-                reached &= projected[around.wrapper]
-        out.append((toks[sub.group].start, reached))
-    return tuple(out)
-
-
-@functools.lru_cache(maxsize=256)
-def check_query(text: str, name: str = "query") -> CheckedQuery:
-    """Refuse what reaches outside or changes data; accept SELECT and ASK only.
-
-    Answers are cached by text (a refusal raises every time): a saved query run again is not
-    read again, which was a sixth of a small query's time.
-    """
-    toks = tokens(text)
-    words = [t.text.upper() for t in toks if t.kind == "word"]
-    for word in words:
-        if word in _OUTSIDE:
-            raise RefusedError(
-                f"{name}: {word} would make the query reach outside the loaded graph; refused"
-            )
-        if word in _UPDATE:
-            raise RefusedError(f"{name}: {word} is SPARQL Update, which changes data; refused")
-    form = next((w for w in words if w in _FORMS), None)
-    if form not in ("SELECT", "ASK"):
-        raise UsageError(
-            f"{name}: only SELECT and ASK queries can be run (this one is "
-            f"{form or 'not a query'})"
-        )
-    depth = parens = 0
-    after_where = False
-    for t in toks:
-        if t.kind == "lparen":
-            parens += 1
-        elif t.kind == "rparen":
-            parens -= 1
-        elif t.kind == "word" and t.text.upper() == "WHERE" and depth == 0 and parens == 0:
-            after_where = True
-        elif t.kind == "open":
-            if depth == 0 and (after_where or parens == 0):
-                return CheckedQuery(text, form, t.start, _subqueries(toks, t.start))
-            depth += 1
-        elif t.kind == "close":
-            depth -= 1
-    raise InputError(f"{name}: the query has no WHERE group")
-
-
-def with_values(checked: CheckedQuery, bindings: Mapping[str, Term]) -> str:
-    """The query text with the parameters bound by ``VALUES`` blocks (for endpoints, and for
-    saved queries that ask for it with ``#+ bind: values``).
-
-    A block opens the query's WHERE group, and the WHERE group of every subquery that
-    projects one of the parameters, for those: the same answers as a substitution (SEP-0007),
-    which reaches into such subqueries too, and a subquery is not evaluated for every value
-    only to be joined with one. The terms are written in their N-Triples form (quotes,
-    backslashes and line breaks escaped), so a value is always one RDF term whatever
-    characters it holds.
-    """
-    if not bindings:
-        return checked.text
-
-    def block(names: list[str]) -> str:
-        variables = " ".join(f"?{n}" for n in names)
-        values = " ".join(str(bindings[n]) for n in names)
-        return f" VALUES ({variables}) {{ ({values}) }}"
-
-    inserts = [(checked.where_open + 1, block(list(bindings)))]
-    for brace, projected in checked.subqueries:
-        names = [n for n in bindings if n in projected]
-        if names:
-            inserts.append((brace + 1, block(names)))
-    text = checked.text
-    for at, values in sorted(inserts, reverse=True):
-        text = text[:at] + values + text[at:]
-    return text
-
 
 @dataclass
 class QueryResult:
@@ -400,11 +142,26 @@ class _Worker:
     kept for the next call: starting a thread per query cost about as much as a small query.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, sealed: bool) -> None:
         self.jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
-        threading.Thread(target=self._loop, name="clustergraph-query", daemon=True).start()
+        self.sealed = sealed
+        self.error: BaseException | None = None
+        ready = threading.Event()
+        threading.Thread(target=self._loop, args=(ready,), name="clustergraph-query",
+                         daemon=True).start()
+        ready.wait()
+        if self.error is not None:
+            raise self.error
 
-    def _loop(self) -> None:
+    def _loop(self, ready: threading.Event) -> None:
+        if self.sealed:  # a worker for local evaluation: no network socket, ever
+            try:
+                netguard.seal_current_thread()
+            except BaseException as exc:  # noqa: BLE001 - re-raised by the caller
+                self.error = exc
+                ready.set()
+                return
+        ready.set()
         while True:
             job = self.jobs.get()
             job.run()
@@ -429,15 +186,18 @@ class _Job:
         try:
             self.value = self.work()
         except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            # pyoxigraph results in the frames are dropped here, in the thread that made them
+            netguard.drop_frames(exc)
             self.error = exc
         self.work = _done  # the closure holds the store: not kept past the job
         with self.state:
             self.finished = True
         self.done.release()
 
-    def wait(self, timeout: float) -> bool:
-        """Whether the job finished within ``timeout``; if not, it is abandoned."""
-        if self.done.acquire(timeout=timeout):
+    def wait(self, timeout: float | None) -> bool:
+        """Whether the job finished within ``timeout`` (``None``: waits until it does); if
+        not, it is abandoned."""
+        if self.done.acquire(timeout=-1 if timeout is None else timeout):
             return True
         with self.state:
             self.abandoned = not self.finished
@@ -448,7 +208,7 @@ def _done() -> None:
     """What a finished job's work becomes."""
 
 
-_idle: list[_Worker] = []
+_idle: dict[bool, list[_Worker]] = {True: [], False: []}  # by sealed
 _idle_lock = threading.Lock()
 _waiting = 0  # callers waiting for a worker (under _idle_lock)
 _interval = sys.getswitchinterval()
@@ -477,14 +237,20 @@ def _short_switch_interval() -> Iterator[None]:
                 sys.setswitchinterval(_interval)
 
 
-def _within(timeout: float | None, work: Callable[[], T], what: str) -> T:
-    """Run ``work`` with a time limit (``None``: none, in the calling thread)."""
-    if timeout is None:
+def _within(timeout: float | None, work: Callable[[], T], what: str,
+            sealed: bool = False) -> T:
+    """Run ``work`` with a time limit (``None``: none), in a worker thread, sealed if
+    ``sealed`` (see :mod:`clustergraph.netguard`); without a limit and unsealed (or in a
+    thread sealed already), in the calling thread."""
+    if timeout is None and (not sealed or netguard.is_sealed()):
         return work()
-    if not 0 < timeout <= threading.TIMEOUT_MAX:  # also refuses nan
+    if timeout is not None and not 0 < timeout <= threading.TIMEOUT_MAX:  # refuses nan
         raise UsageError(f"--timeout must be a positive number of seconds (got {timeout:g})")
     with _idle_lock:
-        worker = _idle.pop() if _idle else _Worker()
+        idle = _idle[sealed]
+        worker = idle.pop() if idle else None
+    if worker is None:
+        worker = _Worker(sealed)
     job = _Job(work)
     with _short_switch_interval():
         try:
@@ -493,12 +259,12 @@ def _within(timeout: float | None, work: Callable[[], T], what: str) -> T:
         except BaseException:  # e.g. Ctrl-C while waiting: the worker is kept only if done
             if job.wait(0):
                 with _idle_lock:
-                    _idle.append(worker)
+                    _idle[sealed].append(worker)
             raise
     if not finished:
-        raise QueryTimeout(f"{what} ran past the {timeout:g} s timeout; stopped, no result")
+        raise QueryTimeout(f"{what} ran past the {timeout or 0:g} s timeout; stopped, no result")
     with _idle_lock:
-        _idle.append(worker)
+        _idle[sealed].append(worker)
     if job.error is not None:
         raise job.error
     return job.value  # type: ignore[return-value]
@@ -514,48 +280,124 @@ def _local(kg: KnowledgeGraph, text: str, name: str,
         raise InputError(f"{name}: {' '.join(str(exc).split())}") from None
     except RuntimeError as exc:  # e.g. a parameter that is not projected
         raise InputError(f"{name}: {exc}") from None
+    except PermissionError as exc:  # the sealed thread's socket refused (netguard)
+        raise netguard.NetworkRefused(
+            f"{name}: the query tried to open a network connection; refused, nothing was "
+            f"sent ({exc})") from None
 
 
-def _remote(endpoint: str, text: str, name: str, timeout: float) -> QueryResult:
+#: Response headers by which endpoints say that an answer is not the whole answer:
+#: Virtuoso's "anytime query" state (``X-SQL-State: S1TAT``) and its other SQL states, and a
+#: ``Content-Range`` (part of a body).
+_PARTIAL_HEADERS = ("X-SQL-State", "Content-Range")
+_RESULT_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "application/xml": ox.QueryResultsFormat.XML,
+}
+
+
+def shown_url(url: str) -> str:
+    """An endpoint URL for a message: without its user and password."""
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urllib.parse.urlunsplit(
+        (parts.scheme, parts.netloc.rpartition("@")[2], parts.path, parts.query, ""))
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    return (parts.scheme, (parts.hostname or "").lower(),
+            parts.port or {"http": 80, "https": 443}.get(parts.scheme))
+
+
+class _SameOrigin(urllib.request.HTTPRedirectHandler):
+    """Redirects followed only to the same scheme, host and port, with the same POST;
+    a redirect elsewhere is an :class:`EndpointError` (the query is not sent there)."""
+
+    def __init__(self, endpoint: str, name: str) -> None:
+        self.endpoint, self.name = endpoint, name
+
+    def redirect_request(self, req: urllib.request.Request, fp: object, code: int,
+                         msg: str, headers: object, newurl: str) -> urllib.request.Request:
+        target = urllib.parse.urljoin(req.full_url, newurl)
+        if _origin(target) != _origin(self.endpoint):
+            raise EndpointError(
+                f"{shown_url(self.endpoint)} redirected {self.name} ({code}) to "
+                f"{shown_url(target)}, another host or scheme; not followed")
+        return urllib.request.Request(target, data=req.data, method="POST",
+                                      headers=dict(req.header_items()))
+
+
+def _remote(endpoint: str, text: str, name: str, timeout: float | None) -> QueryResult:
+    """``text`` POSTed to ``endpoint`` (SPARQL 1.1 Protocol) and its answer, which must be
+    complete: status 200, no partial-result header, the whole body, parsed to its end.
+    Only the endpoint's host (or its proxy) can be connected to (:func:`netguard.only`)."""
+    parts = urllib.parse.urlsplit(endpoint)
+    shown = shown_url(endpoint)
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+        "Accept": "application/sparql-results+json, application/sparql-results+xml;q=0.9",
+        "User-Agent": f"clustergraph/{__version__}",
+    }
+    url = endpoint
+    if "@" in parts.netloc:  # user:password@ is sent as HTTP Basic authentication
+        url = shown
+        credentials = f"{urllib.parse.unquote(parts.username or '')}:" \
+                      f"{urllib.parse.unquote(parts.password or '')}"
+        headers["Authorization"] = "Basic " + base64.b64encode(
+            credentials.encode("utf-8")).decode("ascii")
     body = urllib.parse.urlencode({"query": text}).encode("utf-8")
-    request = urllib.request.Request(
-        endpoint,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
-            "Accept": "application/sparql-results+json",
-            "User-Agent": f"clustergraph/{__version__}",
-        },
-    )
-    host = urllib.parse.urlsplit(endpoint).hostname or ""
-    handlers = [urllib.request.ProxyHandler({})] if host in ("127.0.0.1", "localhost", "::1") \
-        else []
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
+    host = parts.hostname or ""
+    local = host in ("127.0.0.1", "localhost", "::1")
+    handlers: list[urllib.request.BaseHandler] = [_SameOrigin(url, name)]
+    if local:
+        handlers.append(urllib.request.ProxyHandler({}))
     opener = urllib.request.build_opener(*handlers)
+    via = [] if local else netguard.proxies_for(url)
     try:
-        with opener.open(request, timeout=timeout) as response:
-            data = response.read()
+        with netguard.only(url, via), opener.open(request, timeout=timeout) as response:
+            status = response.status
+            partial = [f"{h}: {response.headers[h]}" for h in _PARTIAL_HEADERS
+                       if response.headers.get(h) is not None]
+            content_type = response.headers.get_content_type()
+            if status == 200 and not partial:
+                data = response.read()
     except urllib.error.HTTPError as exc:
         detail = " ".join(exc.read(500).decode("utf-8", "replace").split())
         raise EndpointError(
-            f"{endpoint} answered {exc.code} {exc.reason} to {name}: {detail}"[:400]
+            f"{shown} answered {exc.code} {exc.reason} to {name}: {detail}"[:400]
         ) from None
-    except (urllib.error.URLError, OSError) as exc:
+    except http.client.IncompleteRead as exc:
+        raise EndpointError(
+            f"{shown} answered {name} with a body cut short ({len(exc.partial)} bytes of "
+            f"{len(exc.partial) + (exc.expected or 0)}); no result") from None
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
         reason = getattr(exc, "reason", exc)
-        raise EndpointError(f"{endpoint} could not be reached: {reason}") from None
+        raise EndpointError(f"{shown} could not be reached: {reason}") from None
+    if status != 200:
+        raise EndpointError(f"{shown} answered {status} to {name}, not 200: a partial or "
+                            "incomplete answer; no result")
+    if partial:
+        raise EndpointError(f"{shown} answered {name} with a partial result "
+                            f"({'; '.join(partial)}); no result")
     try:
-        res = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        res = ox.parse_query_results(
+            data, format=_RESULT_FORMATS.get(content_type, ox.QueryResultsFormat.JSON))
         return _from_oxigraph(res)
     except (SyntaxError, ValueError) as exc:
         raise EndpointError(
-            f"{endpoint} did not answer {name} with SPARQL JSON results: {exc}"
+            f"{shown} did not answer {name} with complete SPARQL results: {exc}"
         ) from None
 
 
 def check_endpoint(endpoint: str) -> str:
     parts = urllib.parse.urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"--endpoint must be an http(s) URL (got {endpoint!r})")
+        raise UsageError(f"--endpoint must be an http(s) URL (got {shown_url(endpoint)!r})")
     return endpoint
 
 
@@ -572,9 +414,10 @@ def run(
     defaults fill the rest) on ``kg`` or, if given, on ``endpoint``.
 
     ``timeout`` is in seconds (the CLI's ``--timeout`` defaults to :data:`DEFAULT_TIMEOUT`).
-    With ``None`` (no limit) a local query runs in the calling thread, with nothing added to
-    Oxigraph's own time; with a limit it runs in a worker thread that is left behind if the
-    limit passes, since Oxigraph cannot be interrupted.
+    A local query runs in a sealed worker thread (no network socket can be opened there:
+    :mod:`clustergraph.netguard`); with a limit, that worker is left behind if the limit
+    passes, since Oxigraph cannot be interrupted. An endpoint's answer must be complete
+    (status 200, no partial-result header, the whole body) or it is an EndpointError.
 
     With ``labels``, ``result.labels`` maps every IRI in the rows to its label, looked up
     where the query ran. Raises UsageError (bad parameter), RefusedError (outside access or
@@ -609,5 +452,5 @@ def run(
                 result.labels = _best_labels(_local(kg, _label_query(result.iris()), "labels"))
             return result
 
-    return _within(timeout, work, f"query {query.name!r}")
+    return _within(timeout, work, f"query {query.name!r}", sealed=endpoint is None)
 

@@ -93,7 +93,7 @@ def run_cmd(name: str | None, file: Path | None, params: tuple[str, ...], fmt: s
 
     Locally the query runs over the whole bundled graph. Queries that reach outside
     (SERVICE, LOAD, FROM) or change data are refused (exit 4); a query past --timeout
-    stops with exit 5; an endpoint that fails gives exit 6.
+    stops with exit 5; an endpoint that fails, or answers only in part, gives exit 6.
 
     \b
     Example:

@@ -9,26 +9,36 @@ few SPARQL queries that run over *all* its focus nodes at once on the Oxigraph s
   and ``Exclusive``, ``sh:in``, ``sh:node``, ``sh:or``, ``sh:xone``, ``sh:and``, ``sh:not``,
   ``sh:hasValue`` on a node shape): every (focus node, value node) pair that breaks at least
   one of them, with one boolean per constraint;
-- one grouped query per property shape for its cardinalities and ``sh:hasValue``;
+- one grouped query per property shape for its cardinalities and ``sh:hasValue``, one for
+  ``sh:uniqueLang``, one per node shape for ``sh:closed``, one per ``sh:equals`` and
+  ``sh:disjoint``, one per qualified value shape (``sh:languageIn`` is a value constraint);
 - one query per SHACL-SPARQL constraint component it uses (``sh:propertyValidator`` /
   ``sh:validator`` / ``sh:nodeValidator`` with ``sh:select``): the validator's query with
   ``$PATH`` and the parameters substituted and ``$this`` joined to the focus nodes.
 
 Nested shapes (``sh:node``, ``sh:or``...) compile to SPARQL boolean expressions (``EXISTS``
-patterns), so nothing is evaluated in Python per node. The results are the
-``sh:ValidationResult`` nodes pySHACL would write (focus node, path, value, severity, source
-shape, source constraint component, the shape's ``sh:message``), added to an rdflib report.
+patterns), so nothing is evaluated in Python per node. The focus nodes are those of the
+explicit targets and of the implicit class target (a shape that is also an ``rdfs:Class``).
+The results are the ``sh:ValidationResult`` nodes pySHACL would write (focus node, path,
+value, severity, source shape, source constraint component, the shape's ``sh:message`` or,
+without one, pySHACL's own generic message), added to an rdflib report whose
+``sh:conforms`` is false as soon as it has a result, at any severity (SHACL 3.6).
 
 pySHACL stays the reference: where this compiler does not know a feature it raises
 :class:`Unsupported` for that shape, and :func:`plan` lists the shape among ``fallback``, for
-pySHACL to run. Where SPARQL and pySHACL (rdflib) read a literal differently (an ill-typed
-or unusual lexical form: ``"1e3"^^xsd:decimal`` is a decimal to rdflib, not to XSD), the few
-such literals of the graph are found by one scan and judged in Python the way pySHACL judges
+pySHACL to run; :meth:`Plan.features` says, per constraint component, how many shapes run
+compiled and how many in pySHACL (``validate --explain-engine``). The W3C SHACL Core suite
+(``tests/test_w3c_shacl.py``) holds both engines to the same reports.
+
+Where SPARQL and pySHACL (rdflib) read a literal differently (an ill-typed or unusual
+lexical form: ``"1e3"^^xsd:decimal`` is a decimal to rdflib, not to XSD), the few such
+literals of the graph are found by one scan and judged in Python the way pySHACL judges
 them, and the verdicts are written into the queries.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import re
@@ -37,6 +47,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
+
+from . import sparql_text
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -51,9 +63,18 @@ _KNOWN = {SH + n for n in [
     "minCount", "maxCount", "class", "datatype", "nodeKind", "minInclusive", "maxInclusive",
     "minExclusive", "maxExclusive", "pattern", "flags", "minLength", "maxLength",
     "hasValue", "in", "node", "or", "xone", "and", "not", "severity", "message",
-    "deactivated",
+    "deactivated", "uniqueLang", "languageIn", "closed", "ignoredProperties", "equals",
+    "disjoint", "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount",
+    "qualifiedValueShapesDisjoint",
     # not validating: labels and form hints
     "name", "description", "order", "group", "defaultValue"]}
+#: The SHACL Core constraint parameters: a node with one of them is a shape.
+_PARAMETERS = {SH + n for n in [
+    "class", "datatype", "nodeKind", "minCount", "maxCount", "minExclusive", "minInclusive",
+    "maxExclusive", "maxInclusive", "minLength", "maxLength", "pattern", "languageIn",
+    "uniqueLang", "equals", "disjoint", "lessThan", "lessThanOrEquals", "not", "and", "or",
+    "xone", "node", "property", "qualifiedValueShape", "closed", "hasValue", "in",
+    "sparql"]}
 _NODE_KINDS = {
     SH + "IRI": "isIRI({x})",
     SH + "BlankNode": "isBlank({x})",
@@ -130,6 +151,20 @@ class Plan:
     checks: list[Check] = field(default_factory=list)
     fallback: list[Any] = field(default_factory=list)  # top-level shapes left to pySHACL
     reasons: dict[Any, str] = field(default_factory=dict)
+    #: per top-level shape, the constraint components it uses (itself, its sh:property
+    #: shapes and the shapes nested in them)
+    uses: dict[Any, set[str]] = field(default_factory=dict)
+
+    def features(self) -> list[tuple[str, int, int]]:
+        """Which path runs each SHACL feature: (constraint component IRI, number of
+        top-level shapes using it that are compiled to SPARQL, number left to pySHACL),
+        sorted by component."""
+        fallback = set(self.fallback)
+        counts: dict[str, list[int]] = {}
+        for shape, comps in self.uses.items():
+            for c in comps:
+                counts.setdefault(c, [0, 0])[shape in fallback] += 1
+        return [(c, n[0], n[1]) for c, n in sorted(counts.items())]
 
 
 # ---------------------------------------------------------------------------------------
@@ -159,6 +194,7 @@ class Compiler:
         self._components = self._constraint_components()
         self._odd: dict[str, list[Any]] | None = None  # datatype -> odd literals (rdflib)
         self._stack: list[Any] = []
+        self._class_types: set[Any] | None = None  # rdfs:Class and its declared subclasses
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -380,6 +416,8 @@ class Compiler:
                             "false)"))
         for lst in self._values(shape, SH + "in"):
             out.append((SH + "InConstraintComponent", "!" + self._same(x, self._list(lst))))
+        for lst in self._values(shape, SH + "languageIn"):
+            out.append((SH + "LanguageInConstraintComponent", self._language_in(x, lst)))
         if not self.is_property_shape(shape):
             for v in self._values(shape, SH + "hasValue"):
                 out.append((SH + "HasValueConstraintComponent", f"!sameTerm({x}, "
@@ -401,6 +439,26 @@ class Compiler:
         for s in self._values(shape, SH + "not"):
             out.append((SH + "NotConstraintComponent", f"({self.conforms(s, x)})"))
         return out
+
+    def _language_in(self, x: str, lst: Any) -> str:
+        """True when ``x`` breaks sh:languageIn as pySHACL judges it: not a literal with a
+        language tag that is, case-insensitively, in the list, or whose first subtag is
+        (``*`` admits any tag)."""
+        r = self.rdflib
+        tags = []
+        for item in self._list(lst):
+            if not isinstance(item, r.Literal) or item.datatype not in (None, r.XSD.string) \
+                    or item.language:
+                raise Unsupported("sh:languageIn with a member that is not a plain string")
+            tags.append(str(item).lower())
+        lang = f"LCASE(LANG({x}))"
+        if "*" in tags:
+            ok = "true"
+        else:
+            listed = ", ".join(r.Literal(t).n3() for t in tags) or '""'
+            ok = (f"({lang} IN ({listed}) || "
+                  f'LCASE(STRBEFORE(CONCAT(LANG({x}), "-"), "-")) IN ({listed}))')
+        return f'!COALESCE(isLiteral({x}) && LANG({x}) != "" && {ok}, false)'
 
     def _datatype(self, x: str, dt: Any) -> str:
         """True when ``x`` is a literal of datatype ``dt`` as pySHACL decides it: the
@@ -448,6 +506,12 @@ class Compiler:
         self._check_known(shape)
         if self._components_of(shape):
             raise Unsupported("a SHACL-SPARQL component inside a nested shape")
+        if self._values(shape, SH + "uniqueLang"):
+            raise Unsupported("sh:uniqueLang inside a nested shape")
+        for name in ("closed", "ignoredProperties", "equals", "disjoint", "qualifiedValueShape",
+                     "qualifiedMinCount", "qualifiedMaxCount"):
+            if self._values(shape, SH + name):
+                raise Unsupported(f"sh:{name} inside a nested shape")
         self._stack.append(shape)
         try:
             parts: list[str] = []
@@ -510,6 +574,11 @@ class Compiler:
             out.append(f"{{ ?this <{p}> ?_to }}")
         for p in self._values(shape, SH + "targetObjectsOf"):
             out.append(f"{{ ?_ts <{p}> ?this }}")
+        if self.is_implicit_class(shape):
+            if not isinstance(shape, r.URIRef):
+                raise Unsupported("an implicit class target on a blank node")
+            values = " ".join(f"<{c}>" for c in self.subclasses(str(shape)))
+            out.append(f"{{ ?this <{RDF_TYPE}> ?_ic VALUES ?_ic {{ {values} }} }}")
         nodes = self._values(shape, SH + "targetNode")
         if nodes:
             out.append("{ VALUES ?this { " + " ".join(sparql_term(n) for n in nodes) + " } }")
@@ -584,12 +653,37 @@ class Compiler:
                     query=f"SELECT ?this {cols} WHERE {{ {{ SELECT ?this {' '.join(aggs)} "
                           f"WHERE {{ {focus} OPTIONAL {{ ?this {path} ?_v }} }} "
                           f"GROUP BY ?this }} {binds} FILTER({any_}) }}"))
+        closed = self._closed(shape)
+        if closed is not None:
+            if path is not None:
+                raise Unsupported("sh:closed on a property shape")
+            allowed = ", ".join(f"<{p}>" for p in sorted(closed))
+            keep = f"FILTER(?path NOT IN ({allowed}))" if allowed else ""
+            checks.append(Check(
+                shape=shape, kind="select", severity=severity, messages=messages, path=None,
+                components=[SH + "ClosedConstraintComponent"],
+                query=f"SELECT DISTINCT ?this ?value ?path WHERE {{ {focus} ?this ?path ?value "
+                      f"{keep} FILTER(!(?path = <{RDF_TYPE}> && ?value = <{RDFS}Resource>)) }}"))
+        checks += self._pair_checks(shape, focus, path, p, severity, messages)
+        checks += self._qualified_checks(shape, focus, path, p, severity, messages)
+        unique = self._unique_lang(shape)
+        if unique and path is None:
+            raise Unsupported("sh:uniqueLang on a node shape")
+        if unique:  # one result per focus node and language tag shared by two values
+            checks.append(Check(
+                shape=shape, kind="counts", severity=severity, messages=messages, path=p,
+                components=[SH + "UniqueLangConstraintComponent"], with_value=False,
+                query=f"SELECT ?this (true AS ?_c0) WHERE {{ {focus} ?this {path} ?_v "
+                      'FILTER(isLiteral(?_v) && LANG(?_v) != "") } '
+                      "GROUP BY ?this (LCASE(LANG(?_v)) AS ?_l) "
+                      "HAVING (COUNT(DISTINCT ?_v) > 1)"))
         for comp, binding in self._components_of(shape):
             validator = self._select_validator(comp, path is not None)
             checks.append(self._component_check(shape, comp, validator, binding, path,
                                                 focus, severity, messages, p))
-        if checks and not messages:  # pySHACL writes its own generic messages: let it
-            raise Unsupported("a shape without sh:message")
+        if not messages and any(c.kind == "select" and not c.components[0].startswith(SH)
+                                for c in checks):
+            raise Unsupported("a SHACL-SPARQL component on a shape without sh:message")
         for check in checks:
             check.detail_of = detail_of
         # pySHACL nests the results of a value's sh:node shape under the sh:node result
@@ -609,39 +703,222 @@ class Compiler:
                 self._stack.pop()
         return checks
 
+    def _pair_checks(self, shape: Any, focus: str, path: str | None, p: Any, severity: str,
+                     messages: list[Any]) -> list[Check]:
+        """sh:equals and sh:disjoint, one query per compared property, as pySHACL: a
+        result per value node missing from the compared values (and, for sh:equals, per
+        compared value missing from the value nodes), or found among them."""
+        out = []
+        values = f"?this {path} ?value" if path else "BIND(?this AS ?value)"
+        for name in ("equals", "disjoint"):
+            for q in self._values(shape, SH + name):
+                if not isinstance(q, self.rdflib.URIRef):
+                    raise Unsupported(f"sh:{name} with a path that is not an IRI")
+                # each UNION branch selects its focus nodes: a branch is evaluated on its own
+                if name == "disjoint":
+                    body = f"{focus} {values} . ?this <{q}> ?value"
+                elif path:
+                    body = (f"{{ {focus} ?this {path} ?value FILTER NOT EXISTS "
+                            f"{{ ?this <{q}> ?value }} }} UNION {{ {focus} ?this <{q}> ?value "
+                            f"FILTER NOT EXISTS {{ ?this {path} ?value }} }}")
+                else:
+                    body = (f"{{ {focus} BIND(?this AS ?value) FILTER NOT EXISTS "
+                            f"{{ ?this <{q}> ?this }} }} UNION {{ {focus} ?this <{q}> ?value "
+                            "FILTER(!sameTerm(?value, ?this)) }")
+                out.append(Check(
+                    shape=shape, kind="select", severity=severity, messages=messages, path=p,
+                    components=[SH + name[:1].upper() + name[1:] + "ConstraintComponent"],
+                    query=f"SELECT DISTINCT ?this ?value WHERE {{ {body} }}"))
+        return out
+
+    def _qualified_checks(self, shape: Any, focus: str, path: str | None, p: Any,
+                          severity: str, messages: list[Any]) -> list[Check]:
+        """sh:qualifiedValueShape with sh:qualifiedMinCount / sh:qualifiedMaxCount, as
+        pySHACL counts: per value shape, the distinct value nodes that conform to it (and,
+        with sh:qualifiedValueShapesDisjoint, to none of the sibling shapes); a result per
+        focus node and broken bound."""
+        r = self.rdflib
+        qvs = self._values(shape, SH + "qualifiedValueShape")
+        bounds = {}
+        for name in ("qualifiedMinCount", "qualifiedMaxCount"):
+            n = self._one(shape, SH + name)
+            if n is not None:
+                if not (isinstance(n, r.Literal) and isinstance(n.value, int)
+                        and not isinstance(n.value, bool)):
+                    raise Unsupported(f"sh:{name} {n.n3()}")
+                bounds[name] = int(n.value)
+        if not qvs and not bounds:
+            return []
+        if not qvs or not bounds or path is None:
+            raise Unsupported("a qualified cardinality that pySHACL refuses")
+        disjoint = any(isinstance(d, r.Literal) and d.value is True
+                       for d in self._values(shape, SH + "qualifiedValueShapesDisjoint"))
+        out = []
+        for q in qvs:
+            siblings = set()
+            if disjoint:
+                for parent in self.g.subjects(self.sh.property, shape):
+                    for s in self.g.objects(parent, self.sh.property):
+                        siblings.update(o for o in self.g.objects(s, self.sh.qualifiedValueShape)
+                                        if o != q)
+            self._stack.append(shape)
+            try:
+                cond = self.conforms(q, "?_qv")
+                for sib in sorted(siblings, key=str):
+                    cond += f" && !({self.conforms(sib, '?_qv')})"
+            finally:
+                self._stack.pop()
+            tests, comps = [], []
+            if "qualifiedMaxCount" in bounds:
+                tests.append(f"?_n > {bounds['qualifiedMaxCount']}")
+                comps.append(SH + "QualifiedMaxCountConstraintComponent")
+            if "qualifiedMinCount" in bounds:
+                tests.append(f"?_n < {bounds['qualifiedMinCount']}")
+                comps.append(SH + "QualifiedMinCountConstraintComponent")
+            binds = " ".join(f"BIND({t} AS ?_c{i})" for i, t in enumerate(tests))
+            any_ = " || ".join(f"?_c{i}" for i in range(len(tests)))
+            cols = " ".join(f"?_c{i}" for i in range(len(tests)))
+            out.append(Check(
+                shape=shape, kind="counts", severity=severity, messages=messages, path=p,
+                components=comps, with_value=False,
+                query=f"SELECT ?this {cols} WHERE {{ {{ SELECT ?this "
+                      f"(COUNT(DISTINCT ?_qv) AS ?_n) WHERE {{ {focus} OPTIONAL {{ ?this {path} "
+                      f"?_qv FILTER({cond}) }} }} GROUP BY ?this }} {binds} FILTER({any_}) }}"))
+        return out
+
+    def _closed(self, shape: Any) -> set[str] | None:
+        """For a shape with ``sh:closed true``, the properties it allows: the IRI paths of
+        its sh:property shapes and the sh:ignoredProperties; ``None`` if it is not closed."""
+        r = self.rdflib
+        value = self._one(shape, SH + "closed")
+        ignored = self._values(shape, SH + "ignoredProperties")
+        if value is None:
+            if ignored:
+                raise Unsupported("sh:ignoredProperties without sh:closed")
+            return None
+        if not (isinstance(value, r.Literal) and value.datatype == r.XSD.boolean
+                and str(value) in ("true", "false")):
+            raise Unsupported(f"sh:closed {value.n3()}")
+        if str(value) == "false":
+            return None
+        allowed: set[str] = set()
+        for child in self._values(shape, SH + "property"):
+            p = self._one(child, SH + "path")
+            if p is None:
+                raise Unsupported("sh:closed with an sh:property that has no sh:path")
+            if isinstance(p, r.URIRef):
+                allowed.add(str(p))
+        for lst in ignored:
+            for item in self._list(lst):
+                if not isinstance(item, r.URIRef):
+                    raise Unsupported("sh:ignoredProperties with a member that is not an IRI")
+                allowed.add(str(item))
+        return allowed
+
+    def _unique_lang(self, shape: Any) -> bool:
+        """sh:uniqueLang true (compiled), false (no constraint); any other form, such as
+        ``"1"^^xsd:boolean`` (true to pySHACL, not to SHACL), is left to pySHACL."""
+        value = self._one(shape, SH + "uniqueLang")
+        if value is None:
+            return False
+        r = self.rdflib
+        if isinstance(value, r.Literal) and value.datatype == r.XSD.boolean \
+                and str(value) in ("true", "false"):
+            return str(value) == "true"
+        raise Unsupported(f"sh:uniqueLang {value.n3()}")
+
     def _component_check(self, shape: Any, comp: dict, validator: Any,
                          binding: dict[str, Any], path: str | None, focus: str,
                          severity: str, messages: list[Any], p: Any) -> Check:
         text = str(self._one(validator, SH + "select"))
-        if re.search(r"\bSELECT\b", text, re.I) and len(re.findall(r"\bSELECT\b", text,
-                                                                  re.I)) > 1:
+        if sparql_text.subquery_count(text):
             raise Unsupported("a validator with a subquery")
-        if re.search(r"\$value\b", text) and path is None:
+        if sparql_text.uses_variable(text, "value") and path is None:
             raise Unsupported("a node validator using $value")
-        for param, value in binding.items():
-            local = re.split(r"[#/]", param)[-1]
-            text = re.sub(rf"[?$]{re.escape(local)}\b", sparql_term(value).replace("\\", r"\\"),
-                          text)
+        replacements = {re.split(r"[#/]", param)[-1]: sparql_term(value)
+                        for param, value in binding.items()}
         if path is not None:
-            text = text.replace("$PATH", path)
-        elif "$PATH" in text:
+            replacements["PATH"] = path
+        elif sparql_text.uses_variable(text, "PATH"):
             raise Unsupported("$PATH in a node validator")
-        text = re.sub(r"\$this\b", "?this", text)
-        match = re.search(r"\bWHERE\s*\{", text, re.I)
-        if match is None:
+        replacements["this"] = "?this"
+        text = sparql_text.replace_variables(text, replacements)
+        brace = sparql_text.where_open(text)
+        if brace is None:
             raise Unsupported("a validator query without WHERE")
-        query = self._prefixes(validator) + text[:match.end()] + f" {focus} " \
-            + text[match.end():]
+        query = self._prefixes(validator) + text[:brace + 1] + f" {focus} " + text[brace + 1:]
+        # what runs is checked, not only the shapes' own text (prefixes, parameters)
+        sparql_text.refuse(query, f"the validator of {comp['node']}")
         return Check(shape=shape, kind="select", severity=severity, messages=messages,
                      path=p, components=[str(comp["node"])], query=query)
 
+    def is_implicit_class(self, shape: Any) -> bool:
+        """The shape is also a class, so its instances are focus nodes (SHACL 2.1.3.3,
+        implicit class targets): of type ``rdfs:Class`` or of a type the shapes graph
+        declares ``rdfs:subClassOf rdfs:Class`` (``owl:Class``, when so declared), as
+        pySHACL reads it."""
+        r = self.rdflib
+        if self._class_types is None:
+            self._class_types = {r.RDFS.Class, *self.g.subjects(r.RDFS.subClassOf, r.RDFS.Class)}
+        return any(t in self._class_types for t in self.g.objects(shape, r.RDF.type))
+
     def top_level(self) -> list[Any]:
-        """The shapes that have targets and are not deactivated."""
+        """The shapes that have targets (explicit, or implicit: a shape that is also a
+        class) and are not deactivated."""
+        r = self.rdflib
         shapes = set()
         for pred in ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode",
                      "target"):
             shapes.update(self.g.subjects(self.sh[pred], None))
+        for kind in (self.sh.NodeShape, self.sh.PropertyShape):
+            shapes.update(s for s in self.g.subjects(r.RDF.type, kind)
+                          if self.is_implicit_class(s))
+        for s in set(self.g.subjects()) - shapes:  # a class with constraints is a shape too
+            if self.is_implicit_class(s) and any(
+                    str(p) in _PARAMETERS for p in self.g.predicates(s, None)):
+                shapes.add(s)
         return [s for s in sorted(shapes, key=str) if not self._deactivated(s)]
+
+
+#: Parameters that are not a component of their own (read with another parameter).
+_NOT_A_COMPONENT = {"flags", "qualifiedValueShape", "qualifiedValueShapesDisjoint",
+                    "ignoredProperties"}
+_COMPONENT_OF = {"qualifiedMinCount": "QualifiedMinCount",
+                 "qualifiedMaxCount": "QualifiedMaxCount", "sparql": "SPARQL"}
+_NESTING = ("property", "node", "not", "qualifiedValueShape")
+_NESTING_LISTS = ("and", "or", "xone")
+
+
+def components_used(comp: Compiler, shape: Any) -> set[str]:
+    """The constraint components (IRIs) a shape uses: its own parameters, those of its
+    sh:property shapes and of the shapes nested in sh:node, sh:not, sh:and, sh:or, sh:xone
+    and sh:qualifiedValueShape, and its SHACL-SPARQL components."""
+    out: set[str] = set()
+    seen: set[Any] = set()
+    extra = {SH + "closed", SH + "languageIn", SH + "uniqueLang", SH + "equals",
+             SH + "disjoint", SH + "lessThan", SH + "lessThanOrEquals",
+             SH + "qualifiedMinCount", SH + "qualifiedMaxCount", SH + "sparql"}
+    todo = [shape]
+    while todo:
+        s = todo.pop()
+        if s in seen:
+            continue
+        seen.add(s)
+        for p in set(comp.g.predicates(s, None)):
+            name = str(p)[len(SH):] if str(p).startswith(SH) else None
+            if name is None or (str(p) not in _PARAMETERS and str(p) not in extra) \
+                    or name in _NOT_A_COMPONENT:
+                continue
+            out.add(SH + _COMPONENT_OF.get(name, name[:1].upper() + name[1:])
+                    + "ConstraintComponent")
+        for name in _NESTING:
+            todo += comp._values(s, SH + name)
+        for name in _NESTING_LISTS:
+            for lst in comp._values(s, SH + name):
+                with contextlib.suppress(Unsupported):  # not a list: the plan says why
+                    todo += comp._list(lst)
+        out.update(str(c["node"]) for c, _ in comp._components_of(s))
+    return out
 
 
 def plan(shapes: Any, query: Callable[[str], Any], focus_filter: str | None = None) -> Plan:
@@ -651,6 +928,7 @@ def plan(shapes: Any, query: Callable[[str], Any], focus_filter: str | None = No
     comp = Compiler(shapes, query, focus_filter)
     out = Plan()
     for shape in comp.top_level():
+        out.uses[shape] = components_used(comp, shape)
         try:
             checks = comp.compile_application(shape, comp._focus(comp.targets(shape)))
         except Unsupported as exc:
@@ -666,17 +944,26 @@ def plan(shapes: Any, query: Callable[[str], Any], focus_filter: str | None = No
 # ---------------------------------------------------------------------------------------
 
 
-def run(plan_: Plan, query: Callable[[str], Any], report: Any, shapes: Any) -> None:
+def run(plan_: Plan, query: Callable[[str], Any], report: Any, shapes: Any,
+        describe: Callable[[Any], Iterable[tuple[Any, Any]]] | None = None,
+        namespaces: Any = None) -> None:
     """Run the checks and add their sh:ValidationResults to the rdflib ``report`` (which
-    has one sh:ValidationReport node); complex paths are copied from ``shapes``."""
+    has one sh:ValidationReport node); complex paths are copied from ``shapes``.
+
+    A shape without ``sh:message`` gets the messages pySHACL would write
+    (:class:`_GenericMessages`); ``describe`` gives the (predicate, object) pairs of a
+    blank node of the data, which pySHACL's wording of a blank node spells out;
+    ``namespaces`` (an rdflib namespace manager) the prefixes of the data graph pySHACL
+    would have (by default, a new rdflib graph's)."""
     import rdflib
 
     from .store import to_rdflib_term
 
+    generic = _GenericMessages(shapes, describe, namespaces)
+
     sh = rdflib.Namespace(SH)
     report_node = next(iter(report.subjects(rdflib.RDF.type, sh.ValidationReport)))
     copied: set[Any] = set()
-    violated = False
     node_results: dict[tuple[Any, Any], list[Any]] = {}  # (shape, value) -> sh:node results
     for check in plan_.checks:
         try:
@@ -700,12 +987,13 @@ def run(plan_: Plan, query: Callable[[str], Any], report: Any, shapes: Any) -> N
                 res = rdflib.BNode()
                 if check.detail_of is None:
                     report.add((report_node, sh.result, res))
-                    violated = violated or check.severity == SH + "Violation"
                 else:
                     for parent in node_results.get((check.detail_of, focus), []):
                         report.add((parent, sh.detail, res))
                 if component == SH + "NodeConstraintComponent":
                     node_results.setdefault((check.shape, val), []).append(res)
+                if component == SH + "HasValueConstraintComponent":
+                    val = None  # sh:hasValue names no value node (SHACL 4.8.3)
                 report.add((res, rdflib.RDF.type, sh.ValidationResult))
                 report.add((res, sh.focusNode, focus))
                 report.add((res, sh.resultSeverity, rdflib.URIRef(check.severity)))
@@ -716,10 +1004,71 @@ def run(plan_: Plan, query: Callable[[str], Any], report: Any, shapes: Any) -> N
                 if path is not None:
                     report.add((res, sh.resultPath, path))
                     _copy_node(shapes, path, report, copied)
-                for m in check.messages:
+                for m in check.messages or generic(check.shape, component, focus, val):
                     report.add((res, sh.resultMessage, m))
-    if violated:
-        report.set((report_node, sh.conforms, rdflib.Literal(False)))
+    # sh:conforms: false if the report has any result, at any severity (SHACL 3.6)
+    report.set((report_node, sh.conforms, rdflib.Literal(
+        next(iter(report.objects(report_node, sh.result)), None) is None)))
+
+
+#: Components that pySHACL words with the class of another name.
+_PYSHACL_CLASS = {"QualifiedMinCountConstraintComponent": "QualifiedValueShapeConstraintComponent",
+                  "QualifiedMaxCountConstraintComponent": "QualifiedValueShapeConstraintComponent"}
+
+
+class _GenericMessages:
+    """The messages pySHACL writes for the result of a shape without ``sh:message``,
+    worded by pySHACL's own constraint components (``make_generic_messages``), so that
+    both engines say the same. pySHACL is imported at the first such result only."""
+
+    def __init__(self, shapes: Any, describe: Callable[[Any], Iterable[tuple[Any, Any]]]
+                 | None, namespaces: Any = None) -> None:
+        self.shapes = shapes
+        self.describe = describe
+        self.namespaces = namespaces
+        self.sg: Any = None
+        self.components: dict[tuple[Any, str], Any] = {}
+        self.described: set[Any] = set()
+
+    def __call__(self, shape: Any, component: str, focus: Any, value: Any) -> list[Any]:
+        import rdflib
+
+        if self.sg is None:
+            from pyshacl.constraints import CONSTRAINT_PARAMETERS_MAP
+            from pyshacl.shapes_graph import ShapesGraph
+
+            self.sg = ShapesGraph(self.shapes)
+            self.sg.shapes  # noqa: B018 (builds pySHACL's shape cache)
+            self.by_name = {c.constraint_name(): c for c in CONSTRAINT_PARAMETERS_MAP.values()}
+            self.data = rdflib.Graph()  # what pySHACL's data graph knows of the nodes named
+            if self.namespaces is not None:
+                self.data.namespace_manager = self.namespaces
+        key = (shape, component)
+        if key not in self.components:
+            try:
+                pyshape = self.sg.lookup_shape_from_node(shape)
+            except KeyError:
+                from pyshacl.shape import Shape
+
+                path = self.shapes.value(shape, rdflib.URIRef(SH + "path"))
+                pyshape = Shape(self.sg, shape, p=path is not None, path=path)
+            name = component.rsplit("#", 1)[-1]
+            name = _PYSHACL_CLASS.get(name, name)
+            self.components[key] = self.by_name[name](pyshape)
+        for node in (focus, value):
+            self._describe(node)
+        return list(self.components[key].make_generic_messages(self.data, focus, value))
+
+    def _describe(self, node: Any) -> None:
+        import rdflib
+
+        if not isinstance(node, rdflib.BNode) or node in self.described \
+                or self.describe is None:
+            return
+        self.described.add(node)
+        for p, o in self.describe(node):
+            self.data.add((node, p, o))
+            self._describe(o)
 
 
 def _names(rows: Any) -> set[str]:
@@ -738,7 +1087,10 @@ def _copy_node(graph: Any, node: Any, report: Any, copied: set[Any]) -> None:
     if not isinstance(node, rdflib.BNode) or node in copied:
         return
     copied.add(node)
-    for p, o in graph.predicate_objects(node):
+    pairs = list(graph.predicate_objects(node))
+    if (node, rdflib.RDF.first, None) in graph:  # a sequence path, read as such (as pySHACL)
+        pairs = [(p, o) for p, o in pairs if p in (rdflib.RDF.first, rdflib.RDF.rest)]
+    for p, o in pairs:
         report.add((node, p, o))
         _copy_node(graph, o, report, copied)
 

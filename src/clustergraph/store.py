@@ -7,11 +7,15 @@ API, serialisation and pySHACL input (:meth:`KnowledgeGraph.to_rdflib`), and it 
 only then, so that ``info`` and ``query`` start fast.
 
 Nothing here touches the network: Turtle has no import mechanism, ``owl:imports`` is never
-followed, and JSON-LD is parsed without fetching remote contexts.
+followed, and JSON-LD is parsed without fetching remote contexts. Every file goes through
+:mod:`clustergraph.rdfin` first (format from :mod:`clustergraph.formats`, ``.gz``, ``-`` for
+standard input, encodings, RDF/XML entity declarations, error positions); this module keeps
+the parsing into the store.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,69 +25,53 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from . import rdfin
 from .errors import InputError
 from .resources import LAYERS, Source, bundled_sources, layer_graph
 
 if TYPE_CHECKING:  # pragma: no cover
     import rdflib
 
+    from .errors import RefusedError
+    from .formats import Format
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-_PARSER_PREFIX = re.compile(r"^Parser error (?:at|between) [^:]*:\s*")
-_PARSER_SUFFIX = re.compile(r"\s*\(line \d+\)\s*$")
-
-
 def rdf_format(path: Path) -> ox.RdfFormat:
-    """The RDF format of a file, from its extension; a usage problem if unknown."""
-    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower()) if path.suffix else None
-    if fmt is None:
-        raise InputError(
-            f"{path}: unknown RDF file extension {path.suffix or '(none)'!r} "
-            "(use .ttl, .nt, .nq, .trig, .jsonld or .rdf)"
-        )
-    return fmt
+    """The Oxigraph RDF format of a file: from its extension (``.gz`` ignored), or from the
+    ``--input-format`` given for it (:mod:`clustergraph.rdfin`)."""
+    return rdfin.input_format(path)[0].oxigraph
 
 
 def read_rdf_bytes(path: Path) -> bytes:
-    """Read an RDF file, refusing what cannot be one: missing, a directory, not UTF-8, empty."""
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, not an RDF file")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(f"{path}, line {line}: not valid UTF-8 (byte {exc.start})") from None
-    if not text.strip():
-        raise InputError(f"{path}: the file is empty")
-    return raw
+    """Read an RDF file (``-``: standard input), refusing what cannot be one: missing, a
+    directory, not UTF-8, empty, a dangerous RDF/XML DOCTYPE; ``.gz`` is decompressed."""
+    return rdfin.read_rdf(path)[0]
 
 
-def parse_error(path: Path, exc: SyntaxError) -> InputError:
-    """Turn an Oxigraph parser error into a one-line message with file, line and column."""
-    message = _PARSER_SUFFIX.sub("", _PARSER_PREFIX.sub("", str(exc.msg or exc)))
-    where = f"line {exc.lineno}, column {exc.offset}" if exc.lineno else "position unknown"
-    return InputError(f"{path}, {where}: {message}")
+def parse_error(path: Path, exc: SyntaxError, raw: bytes | None = None,
+                fmt: Format | None = None) -> InputError | RefusedError:
+    """Turn an Oxigraph parser error into a one-line message with file, line and column
+    (see :func:`clustergraph.rdfin.parse_error`: positions found for RDF/XML and JSON-LD,
+    a remote JSON-LD context refused)."""
+    return rdfin.parse_error(path, exc, raw, fmt)
 
 
 def parse_file(path: Path, graph: str) -> list[ox.Quad]:
     """Parse one RDF file into quads of the named graph ``graph`` (or of its own graphs
     for quad formats)."""
-    raw = read_rdf_bytes(path)  # missing / directory / encoding first: they say more
-    fmt = rdf_format(path)
+    raw, rfmt = rdfin.read_rdf(path)  # missing / directory / encoding first: they say more
+    fmt = rfmt.oxigraph
     target = ox.NamedNode(graph)
     try:
-        quads = list(ox.parse(raw, format=fmt, base_iri=path.resolve().as_uri()))
+        quads = list(ox.parse(raw, format=fmt, base_iri=rdfin.base_iri(path)))
     except SyntaxError as exc:
-        raise parse_error(path, exc) from None
+        raise parse_error(path, exc, raw, rfmt) from None
+    except MemoryError as exc:
+        raise rdfin.too_big(path, exc) from None
     if not quads:
-        raise InputError(f"{path}: the file contains no triples")
+        raise InputError(f"{rdfin.display(path)}: the file contains no triples")
     if fmt.supports_datasets:
         return [q if not isinstance(q.graph_name, ox.DefaultGraph) else
                 ox.Quad(q.subject, q.predicate, q.object, target) for q in quads]
@@ -185,18 +173,20 @@ def load_file(store: ox.Store, path: Path, graph: str) -> None:
     Triple formats go straight into the store (Oxigraph parses in Rust, transactionally:
     about three times faster than building the quads in Python); quad formats keep their
     own graphs and only their default graph is moved into ``graph``."""
-    raw = read_rdf_bytes(path)
-    fmt = rdf_format(path)
+    raw, rfmt = rdfin.read_rdf(path)
+    fmt = rfmt.oxigraph
     if fmt.supports_datasets:
         store.extend(parse_file(path, graph))
         return
-    base = path.resolve().as_uri()
+    base = rdfin.base_iri(path)
     try:
         if next(iter(ox.parse(raw, format=fmt, base_iri=base)), None) is None:
-            raise InputError(f"{path}: the file contains no triples")
+            raise InputError(f"{rdfin.display(path)}: the file contains no triples")
         store.load(raw, format=fmt, base_iri=base, to_graph=ox.NamedNode(graph))
     except SyntaxError as exc:
-        raise parse_error(path, exc) from None
+        raise parse_error(path, exc, raw, rfmt) from None
+    except MemoryError as exc:
+        raise rdfin.too_big(path, exc) from None
 
 
 def load_sources(sources: Sequence[Source], store: ox.Store | None = None) -> KnowledgeGraph:
@@ -214,6 +204,9 @@ def user_sources(paths: Iterable[str | Path]) -> list[Source]:
     out = []
     for p in paths:
         path = Path(p)
+        if str(p) == rdfin.STDIN:  # standard input: a graph of its own
+            out.append(Source(path, "data", layer_graph("data", "stdin")))
+            continue
         folder = path.resolve().parent.name if path.name else "user"
         out.append(Source(path, "data", layer_graph("data", folder or "user")))
     return out
@@ -259,6 +252,10 @@ def _file_record(src: Source) -> dict[str, object]:
     import hashlib
 
     digest = hashlib.sha256()
+    if str(src.path) == rdfin.STDIN:  # standard input: no file to check for staleness
+        data = rdfin.read_stdin()
+        return {"path": rdfin.STDIN, "layer": src.layer, "graph": src.graph,
+                "sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "mtime": None}
     with src.path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
@@ -285,12 +282,18 @@ def _file_quads(src: Source) -> Iterator[ox.Quad]:
     graph), refusing what :func:`parse_file` refuses, with the same messages: unknown
     extension, missing, directory, not UTF-8, empty, no triples, syntax error."""
     path = src.path
-    fmt = rdf_format(path)
-    base = path.resolve().as_uri()
-    if path.is_file() and path.stat().st_size > _READ_WHOLE_LIMIT:
+    rdfin.check_path(path)
+    rfmt, gz = rdfin.input_format(path)
+    fmt = rfmt.oxigraph
+    base = rdfin.base_iri(path)
+    raw: bytes | None = None
+    if not gz and path.is_file() and path.stat().st_size > _READ_WHOLE_LIMIT:
+        if rfmt.name == "xml":
+            rdfin.check_xml_file(path)
         quads = ox.parse(path=path, format=fmt, base_iri=base)
     else:
-        quads = ox.parse(read_rdf_bytes(path), format=fmt, base_iri=base)
+        raw = rdfin.read_rdf(path)[0]
+        quads = ox.parse(raw, format=fmt, base_iri=base)
     target = ox.NamedNode(src.graph)
     keep_graphs = fmt.supports_datasets
     n = 0
@@ -302,9 +305,13 @@ def _file_quads(src: Source) -> Iterator[ox.Quad]:
             else:
                 yield ox.Quad(q.subject, q.predicate, q.object, target)
     except SyntaxError as exc:
-        raise parse_error(path, exc) from None
+        if raw is None and rfmt.name in ("xml", "jsonld"):  # positions are found in the text
+            raw = path.read_bytes()
+        raise parse_error(path, exc, raw, rfmt) from None
+    except MemoryError as exc:
+        raise rdfin.too_big(path, exc) from None
     if not n:
-        raise InputError(f"{path}: the file contains no triples")
+        raise InputError(f"{rdfin.display(path)}: the file contains no triples")
 
 
 def _replace_dir(built: Path, target: Path) -> None:
@@ -316,7 +323,7 @@ def _replace_dir(built: Path, target: Path) -> None:
     if not target.exists():
         built.rename(target)
         return
-    old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
+    old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-{_builder_tag()}-"))
     old.rmdir()
     target.rename(old)
     try:
@@ -325,6 +332,77 @@ def _replace_dir(built: Path, target: Path) -> None:
         old.rename(target)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+#: A hidden folder a build left beside its store: ``.NAME.building-HOST@PID-XXXX`` (the new
+#: store being built) or ``.NAME.old-HOST@PID-XXXX`` (the previous one, being removed).
+_BUILD_LEFTOVER = re.compile(
+    r"^\.(?P<name>.+)\.(?P<kind>building|old)-"
+    r"(?:(?P<host>[A-Za-z0-9._-]*)@(?P<pid>\d+)-)?[a-z0-9_]+$")
+
+
+def _builder_tag() -> str:
+    """``HOST@PID`` of this process, for the names of its build folders."""
+    import socket
+
+    host = re.sub(r"[^A-Za-z0-9._-]", "_", socket.gethostname())
+    return f"{host}@{os.getpid()}"
+#: A leftover without a process id (written by an older clustergraph) is removed only when
+#: it is at least this old (seconds): its builder cannot be asked whether it still runs.
+_LEGACY_LEFTOVER_AGE = 24 * 3600
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def remove_stale_builds(target: str | Path) -> list[Path]:
+    """Remove the hidden folders that killed builds of the store ``target`` left beside it
+    (``load --store`` killed with SIGKILL, a power cut), and return them. Only folders
+    whose builder process is gone are touched (their names carry the builder's host and
+    process id; a folder built on another host is kept); one left by an older clustergraph
+    (no process id in its name) only when it is a day old. A previous store whose swap was
+    interrupted (``.old-`` while ``target`` is missing) is put back, not removed."""
+    import shutil
+    import time
+
+    target = Path(target)
+    removed: list[Path] = []
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _BUILD_LEFTOVER.match(entry.name)
+        if m is None or m["name"] != target.name or not entry.is_dir() or entry.is_symlink():
+            continue
+        if m["pid"] is not None:
+            if m["host"] != _builder_tag().partition("@")[0]:
+                continue  # built on another machine (a shared folder): cannot tell, kept
+            if int(m["pid"]) == os.getpid() or _process_alive(int(m["pid"])):
+                continue
+        else:
+            try:
+                if time.time() - entry.stat().st_mtime < _LEGACY_LEFTOVER_AGE:
+                    continue
+            except OSError:
+                continue
+        if m["kind"] == "old" and not target.exists() and is_store(entry):
+            try:
+                entry.rename(target)  # the only copy of the previous store: put it back
+                continue
+            except OSError:
+                continue
+        shutil.rmtree(entry, ignore_errors=True)
+        if not entry.exists():
+            removed.append(entry)
+    return removed
 
 
 def is_store(directory: str | Path) -> bool:
@@ -373,14 +451,13 @@ def build_store(
     wanted = [layer for layer in layers if not (extra and layer == "data")]
     sources = bundled_sources(wanted) + extra
     for src in extra:  # the cheap refusals first, before minutes of loading
-        rdf_format(src.path)
-        if not src.path.exists():
-            raise InputError(f"{src.path}: no such file")
-        if src.path.is_dir():
-            raise InputError(f"{src.path}: is a directory, not an RDF file")
+        rdfin.check_path(src.path)
+        rdfin.input_format(src.path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.building-"))
+        remove_stale_builds(target)  # what killed builds left (only if their process is gone)
+        tmp = Path(tempfile.mkdtemp(dir=target.parent,
+                                    prefix=f".{target.name}.building-{_builder_tag()}-"))
         tmp.chmod(0o755)  # mkdtemp's 0700 would make a shared store unreadable to others
     except OSError as exc:
         raise OutputError(f"{target}: cannot create the store ({exc.strerror or exc})") from None
@@ -476,6 +553,8 @@ def stale_files(directory: str | Path) -> list[str]:
     (cheap: no hashing). Empty when the store is up to date."""
     out = []
     for f in read_store_meta(directory).get("files", []):
+        if f["path"] == rdfin.STDIN:  # read from standard input: nothing to compare with
+            continue
         p = Path(f["path"])
         try:
             st = p.stat()

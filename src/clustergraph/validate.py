@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import netguard, sparql_text
 from .errors import InputError, RefusedError, UsageError
 from .namespaces import compact as _compact
 from .resources import LAYERS, layer_graph, shapes_files
@@ -55,14 +56,8 @@ CG = "https://w3id.org/clustergraph/ontology#"
 CGSH = "https://w3id.org/clustergraph/shapes#"
 
 #: Properties whose SPARQL text pySHACL would run (constraints, targets, validators).
+#: Read by :mod:`clustergraph.sparql_text`; only ``update`` may hold SPARQL Update.
 _SPARQL_TEXT = ("select", "ask", "construct", "update")
-#: SPARQL keywords that reach outside the local graph: federated queries, remote datasets,
-#: loading a document. Matched as keywords, outside strings, IRIs and comments.
-_NETWORK_KEYWORDS = re.compile(r"(?<![\w:?$])(SERVICE|LOAD|FROM)(?![\w:])", re.IGNORECASE)
-_SPARQL_NOISE = re.compile(
-    r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
-)
 _VALUE_CLAUSE = re.compile(r";[^;]*\{[?$]value\}[^;]*$")
 _IRI_IN_TEXT = re.compile(r"https?://[^\s,;()\"'<>]+")
 
@@ -109,6 +104,10 @@ class ValidationResult:
     engine: str = "pyshacl"
     #: shapes the oxigraph engine could not compile, run by pySHACL instead (compact names)
     fallback: list[str] = field(default_factory=list)
+    #: the oxigraph engine's plan: why each fallback shape is left to pySHACL, and per
+    #: constraint component (compact) the number of shapes compiled and left to pySHACL
+    fallback_reasons: dict[str, str] = field(default_factory=dict)
+    features: list[tuple[str, int, int]] = field(default_factory=list)
 
     @property
     def violations(self) -> list[Result]:
@@ -174,12 +173,23 @@ def refuse_network(graph: rdflib.Graph, where: str) -> None:
                 )
     for name in _SPARQL_TEXT:
         for s, text in graph.subject_objects(rdflib.URIRef(SH + name)):
-            keyword = network_keyword(str(text))
+            keyword = sparql_text.forbidden_keyword(str(text), update_allowed=name == "update")
             if keyword:
                 raise RefusedError(
                     f"{where}: the SPARQL query of {_owner(graph, s)} uses {keyword}, which "
-                    "asks for the network; refused"
+                    + ("asks for the network" if keyword in sparql_text.OUTSIDE
+                       else "is SPARQL Update and changes data") + "; refused"
                 )
+    # a prefix declaration is pasted into every query that uses it: checked as that text
+    for d in graph.subjects(rdflib.URIRef(SH + "namespace"), None):
+        declaration = (f"PREFIX {graph.value(d, rdflib.URIRef(SH + 'prefix'))}: "
+                       f"<{graph.value(d, rdflib.URIRef(SH + 'namespace'))}>")
+        keyword = sparql_text.forbidden_keyword(declaration)
+        if keyword:
+            raise RefusedError(
+                f"{where}: the prefix declaration {_owner(graph, d)} puts {keyword} into "
+                "the SPARQL queries that use it; refused"
+            )
 
 
 def _owner(graph: rdflib.Graph, node: Any) -> str:
@@ -198,9 +208,9 @@ def _owner(graph: rdflib.Graph, node: Any) -> str:
 
 def network_keyword(query: str) -> str | None:
     """The first SERVICE, LOAD or FROM keyword in a SPARQL text (ignoring strings, IRIs
-    and comments), upper-cased; ``None`` if there is none."""
-    match = _NETWORK_KEYWORDS.search(_SPARQL_NOISE.sub(" ", query))
-    return match.group(1).upper() if match else None
+    and comments; escapes read both ways, see :mod:`clustergraph.sparql_text`),
+    upper-cased; ``None`` if there is none."""
+    return sparql_text.forbidden_keyword(query, update_allowed=True)
 
 
 def _refuse_network_in_data(kg: KnowledgeGraph) -> None:
@@ -226,6 +236,7 @@ def _refuse_network_in_data(kg: KnowledgeGraph) -> None:
 # ---------------------------------------------------------------------------------------
 
 
+@netguard.offline  # evaluation in a thread that cannot open a network socket
 def validate(
     data: KnowledgeGraph | Sequence[str | Path] | None = None,
     *,
@@ -284,7 +295,67 @@ def validate(
     focus_graph = _country_graph(graphs, country) if country is not None else None
     if engine == "oxigraph":
         return _validate_oxigraph(kg, shapes, graphs, focus_graph)
+    return _validate_pyshacl(kg, shapes, graphs, focus_graph, inference)
 
+
+#: The one named graph of the scratch store of :func:`validate_graph`.
+_DATA_GRAPH = "urn:clustergraph:validate:data"
+
+
+@netguard.offline  # like validate(): the engines run in a thread without network sockets
+def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph,
+                   engine: str = "oxigraph") -> ValidationResult:
+    """Validate an rdflib ``data`` graph against the rdflib ``shapes`` graph alone (not the
+    bundled shapes), on either engine, without inference: the engines' core, as the W3C
+    SHACL test suite runs them (``tests/test_w3c_shacl.py``). Blank nodes keep their
+    identifiers, so that the report names the same nodes as the input graphs. Shapes that
+    ask for the network are refused as in :func:`validate`.
+
+    The pyshacl engine gets ``data`` itself; the oxigraph engine gets it through an
+    Oxigraph store, which rewrites some literals on insert (an ill-typed
+    ``"300"^^xsd:byte`` is stored as an ``xsd:integer``), so the two may differ there."""
+    import pyoxigraph as ox
+    import pyshacl
+    import rdflib
+
+    from .store import to_oxigraph_term
+
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    refuse_network(shapes, "the shapes graph")
+    if engine == "pyshacl":
+        _conforms, report, text = pyshacl.validate(
+            data, shacl_graph=shapes, inference="none", allow_warnings=True,
+            allow_infos=True, advanced=False, do_owl_imports=False)
+        if not isinstance(report, rdflib.Graph):
+            raise InputError(f"the shapes cannot be run: {text.strip().splitlines()[-1]}")
+        _spec_conforms(report)
+        return ValidationResult(results=_collect(report, data), report=report,
+                                inference="none", engine="pyshacl")
+    store = ox.Store()
+    g = ox.NamedNode(_DATA_GRAPH)
+    store.extend(ox.Quad(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), g)
+                 for s, p, o in data)
+    return _validate_oxigraph(KnowledgeGraph(store=store), shapes, [_DATA_GRAPH], None,
+                              data.namespace_manager)
+
+
+def _spec_conforms(report: rdflib.Graph) -> None:
+    """Set ``sh:conforms`` as SHACL section 3.6 defines it: true if and only if the report
+    has no result, at any severity. (The exit code and :attr:`ValidationResult.conforms`
+    count violations only: warnings do not fail a run.)"""
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    for node in list(report.subjects(rdflib.RDF.type, sh.ValidationReport)):
+        empty = next(iter(report.objects(node, sh.result)), None) is None
+        report.set((node, sh.conforms, rdflib.Literal(empty)))
+
+
+def _validate_pyshacl(kg: KnowledgeGraph, shapes: rdflib.Graph, graphs: list[str],
+                      focus_graph: str | None, inference: str) -> ValidationResult:
+    """The pyshacl engine: pySHACL on an rdflib copy of the validated graphs (the SPARQL
+    rules, without inference, on Oxigraph)."""
     import pyshacl
     import rdflib
 
@@ -307,7 +378,7 @@ def validate(
         data_graph,
         shacl_graph=shapes,
         inference=inference,
-        allow_warnings=True,  # sh:conforms in the report: no violations, as the exit code
+        allow_warnings=True,  # sh:conforms is set by _spec_conforms below (SHACL 3.6)
         allow_infos=True,
         advanced=False,
         do_owl_imports=False,
@@ -324,6 +395,7 @@ def validate(
         _run_sparql_rule(rule, rules_kg, rules_graphs, report, focus_graph)
     if focus_graph is not None:
         _keep_focus_graph(report, kg, focus_graph)
+    _spec_conforms(report)
     results = _collect(report, data_graph)
     return ValidationResult(results=results, report=report, inference=inference,
                             engine="pyshacl")
@@ -334,7 +406,7 @@ _CONTEXT_GRAPH = "urn:clustergraph:validate:context"
 
 
 def _validate_oxigraph(kg: KnowledgeGraph, shapes: rdflib.Graph, graphs: list[str],
-                       focus_graph: str | None) -> ValidationResult:
+                       focus_graph: str | None, namespaces: Any = None) -> ValidationResult:
     """The oxigraph engine: the shapes compiled to SPARQL and run on the store, over all
     focus nodes at once; shapes it cannot compile run in pySHACL on an rdflib copy (made
     only then). With a focus graph (``--country``) the data is what pySHACL would see: the
@@ -376,19 +448,31 @@ def _validate_oxigraph(kg: KnowledgeGraph, shapes: rdflib.Graph, graphs: list[st
     report_node = rdflib.BNode()
     report.add((report_node, rdflib.RDF.type, sh.ValidationReport))
     report.add((report_node, sh.conforms, rdflib.Literal(True)))
+
+    def describe(node: Any) -> Iterable[tuple[Any, Any]]:  # a blank node's arcs
+        for q in store.quads_for_pattern(ox.BlankNode(str(node)), None, None):
+            if q.graph_name in default:
+                yield to_rdflib_term(q.predicate), to_rdflib_term(q.object)
+
     plan = shacl_sparql.plan(shapes, query, focus_filter)
-    shacl_sparql.run(plan, query, report, shapes)
+    shacl_sparql.run(plan, query, report, shapes, describe, namespaces)
     if plan.fallback:
-        _run_fallback(plan, shapes, KnowledgeGraph(store=store).to_rdflib_graph(query_graphs),
-                      report, report_node)
+        copy = KnowledgeGraph(store=store).to_rdflib_graph(query_graphs)
+        if namespaces is not None:  # the prefixes pySHACL's messages use
+            copy.namespace_manager = namespaces
+        _run_fallback(plan, shapes, copy, report, report_node)
     for rule in rules:
         _run_sparql_rule(rule, rules_kg, rules_graphs, report, focus_graph)
     if focus_graph is not None:
         _keep_focus_graph(report, kg, focus_graph)
+    _spec_conforms(report)
     results = _collect(report, _OxView(store, query_graphs))
     return ValidationResult(results=results, report=report, inference="none",
                             engine="oxigraph",
-                            fallback=[compact(str(s)) for s in plan.fallback])
+                            fallback=[compact(str(s)) for s in plan.fallback],
+                            fallback_reasons={compact(str(s)): why
+                                              for s, why in plan.reasons.items()},
+                            features=[(compact(c), n, f) for c, n, f in plan.features()])
 
 
 def _run_fallback(plan: Any, shapes: rdflib.Graph, data_graph: rdflib.Graph,
@@ -401,6 +485,7 @@ def _run_fallback(plan: Any, shapes: rdflib.Graph, data_graph: rdflib.Graph,
     sh = rdflib.Namespace(SH)
     keep = set(plan.fallback)
     subset = rdflib.Graph()
+    subset.namespace_manager = shapes.namespace_manager  # the prefixes of the messages
     targets = {sh.targetClass, sh.targetNode, sh.targetSubjectsOf, sh.targetObjectsOf,
                sh.target}
     for s, p, o in shapes:
@@ -415,8 +500,6 @@ def _run_fallback(plan: Any, shapes: rdflib.Graph, data_graph: rdflib.Graph,
     for node in fallback.subjects(rdflib.RDF.type, sh.ValidationReport):
         for res in fallback.objects(node, sh.result):
             report.add((report_node, sh.result, res))
-            if fallback.value(res, sh.resultSeverity) == sh.Violation:
-                report.set((report_node, sh.conforms, rdflib.Literal(False)))
     reports = set(fallback.subjects(rdflib.RDF.type, sh.ValidationReport))
     for t in fallback:
         if t[0] not in reports:
@@ -662,7 +745,6 @@ def _take_sparql_rules(shapes: rdflib.Graph) -> list[_SparqlRule]:
     return rules
 
 
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _VARIABLE = re.compile(r"\{[?$](\w+)\}")
 
 
@@ -721,15 +803,16 @@ def _run_sparql_rule(rule: _SparqlRule, kg: KnowledgeGraph, graphs: list[str],
         f"{{ ?this <{RDF_TYPE}>/<{RDFS}subClassOf>* <{iri}> }}" if kind == "class"
         else f"{{ ?this <{iri}> ?_targetObject }}"
         for kind, iri in rule.targets)
-    match = _WHERE.search(rule.select)
-    if match is None:
+    brace = sparql_text.where_open(rule.select)
+    if brace is None:
         raise InputError(f"the SPARQL constraint of {compact(str(rule.shape))} has no WHERE")
     # $this is pre-bound to each focus node in SHACL; here the focus nodes are the
     # solutions of the target pattern, joined into the query's top-level group.
     if focus_graph is not None:  # only the nodes the focus graph describes
         target = f"{{ {target} }} FILTER EXISTS {{ GRAPH <{focus_graph}> {{ ?this ?_p ?_o }} }}"
-    query = (rule.select[:match.end()] + f" {{ SELECT DISTINCT ?this WHERE {{ {target} }} }} "
-             + rule.select[match.end():])
+    query = (rule.select[:brace + 1] + f" {{ SELECT DISTINCT ?this WHERE {{ {target} }} }} "
+             + rule.select[brace + 1:])
+    sparql_text.refuse(query, f"the SPARQL constraint of {compact(str(rule.shape))}")
     try:
         rows = kg.store.query(query, default_graph=[ox.NamedNode(g) for g in graphs])
     except SyntaxError as exc:
@@ -1016,6 +1099,24 @@ def render_turtle(result: ValidationResult) -> str:
         report.bind(prefix, ns)
     report.bind("cgsh", CGSH)
     return report.serialize(format="turtle")
+
+
+def render_engine(result: ValidationResult) -> str:
+    """Which path of the oxigraph engine runs each SHACL feature (``validate
+    --explain-engine``): per constraint component, the number of top-level shapes using it
+    that are compiled to SPARQL and that are left to pySHACL; then each shape left to
+    pySHACL with the reason."""
+    if result.engine != "oxigraph":
+        raise UsageError("--explain-engine explains the oxigraph engine (not --engine "
+                         f"{result.engine})")
+    width = max([len("constraint component"), *(len(c) for c, _, _ in result.features)])
+    lines = [f"{'constraint component':<{width}}  compiled  pySHACL"]
+    lines += [f"{c:<{width}}  {n:>8}  {f:>7}" for c, n, f in result.features]
+    if result.fallback_reasons:
+        lines.append("")
+        lines.append("left to pySHACL:")
+        lines += [f"  {s}: {why}" for s, why in sorted(result.fallback_reasons.items())]
+    return "\n".join(lines) + "\n"
 
 
 RENDERERS = {"text": render_text, "turtle": render_turtle, "json": render_json}
