@@ -157,3 +157,15 @@ def test_web_page_source_is_cited(multi: KnowledgeGraph) -> None:
     assert rows == [("https://example.org/test-ministry/sub-programme",
                      "https://w3id.org/clustergraph/vocab/source-type/official-national",
                      "2026-11-30")]
+
+
+def test_funding_model_shows_the_currency(multi: KnowledgeGraph) -> None:
+    """A budget in Danish kroner is shown with its currency, not as if it were euros."""
+    from clustergraph.catalog import saved_query
+    from clustergraph.query import run
+
+    result = run(saved_query("funding-model"), {"country": "country:DNK"}, kg=multi)
+    got = [tuple(None if t is None else t.value for t in row[6:]) for row in result.rows]
+    assert got == [(None, None, None, None),  # the sub-programme, whose source is silent
+                   (None, "75000000", None,
+                    "http://publications.europa.eu/resource/authority/currency/DKK")]
