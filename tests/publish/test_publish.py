@@ -18,7 +18,7 @@ from clustergraph.cli import main
 from clustergraph.publish.canonical import canonical_lines, digest, store_form, store_types
 from clustergraph.publish.client import StoreClient, credentials
 from clustergraph.publish.profiles import target
-from clustergraph.publish.run import CATALOG_GRAPH, SPDX, make_plan, read_back
+from clustergraph.publish.run import CATALOG_GRAPH, SHA256, SPDX, make_plan, read_back
 from clustergraph.resources import GRAPH_BASE
 from clustergraph.store import load
 
@@ -87,8 +87,9 @@ def test_publish_verify_and_republish_idempotently(store, runner, kg) -> None:
     assert size == plan.triples
     again = runner.invoke(main, ["publish", "--to", store.gsp_url])
     assert again.exit_code == 0, again.output
-    assert [line.split(" (")[0] for line in again.stdout.splitlines()] == \
-        [line.split(" (")[0] for line in first.stdout.splitlines()]
+    assert [line.split(" (")[0] for line in again.stdout.splitlines()] == [
+        line.split(" (")[0].replace("verified", "already on the store, unchanged")
+        for line in first.stdout.splitlines()]
     assert store_size(store) == size  # idempotent: no staging graph, nothing twice
     for g in plan.graphs:
         assert client_for(store).count(g.staging) == 0
@@ -102,7 +103,7 @@ def test_the_record_carries_each_graphs_checksum(store, runner, kg) -> None:
     record.load(data, format=ox.RdfFormat.N_TRIPLES)
     rows = record.query(
         f"SELECT ?d ?v WHERE {{ ?d <{SPDX}checksum> ?c . ?c <{SPDX}checksumValue> ?v ; "
-        f"<{SPDX}algorithm> <{SPDX}checksumAlgorithm_sha256> }}")
+        f"<{SPDX}algorithm> <{SHA256}> }}")
     got = {r["d"].value.split("/distribution/graph/")[1]: r["v"].value for r in rows}
     assert got == {g.name.removeprefix(GRAPH_BASE): g.checksum
                    for g in plan.graphs if g.name != CATALOG_GRAPH}
@@ -224,7 +225,7 @@ def test_a_store_that_is_down(runner) -> None:
     result = runner.invoke(main, ["publish", "--to", url, "--layers", "ontology"])
     assert result.exit_code == 6
     assert result.stderr == (f"clustergraph: error: {url.removesuffix('/store')} could not be "
-                             f"reached for the upload of <{GRAPH_BASE}.staging/ontology>: "
+                             f"reached for checking <{GRAPH_BASE}ontology> on the store: "
                              "[Errno 111] Connection refused\n")
 
 
@@ -234,9 +235,8 @@ def test_a_store_that_answers_500(runner) -> None:
                                       "--layers", "ontology"])
     assert result.exit_code == 6
     assert result.stderr == (f"clustergraph: error: http://127.0.0.1:{port} answered 500 "
-                             "Internal Server Error to the upload of "
-                             f"<{GRAPH_BASE}.staging/ontology>: Internal failure of the test "
-                             "store\n")
+                             f"Internal Server Error to checking <{GRAPH_BASE}ontology> on the "
+                             "store: Internal failure of the test store\n")
 
 
 def test_a_store_that_never_answers(runner) -> None:
@@ -246,8 +246,8 @@ def test_a_store_that_never_answers(runner) -> None:
                                       "--layers", "ontology", "--timeout", "1"])
     assert result.exit_code == 5
     assert time.monotonic() - started < 10
-    assert result.stderr == (f"clustergraph: error: http://127.0.0.1:{port}: no answer to the "
-                             f"upload of <{GRAPH_BASE}.staging/ontology> within 1 s\n")
+    assert result.stderr == (f"clustergraph: error: http://127.0.0.1:{port}: no answer to "
+                             f"checking <{GRAPH_BASE}ontology> on the store within 1 s\n")
 
 
 def test_a_reader_never_sees_a_half_replaced_graph(store, runner, tmp_path) -> None:

@@ -77,8 +77,9 @@ def publish_command(to: str, store_type: str | None, dry_run: bool, timeout: flo
     client = StoreClient(tgt, timeout=timeout, creds=credentials(tgt.host))
 
     def progress(item) -> None:  # noqa: ANN001
+        what = "already on the store, unchanged" if item.unchanged else "verified"
         click.echo(f"published {item.graph}: {item.count} triples, sha256 "
-                   f"{item.checksum[:16]}, verified ({item.seconds:.1f} s)")
+                   f"{item.checksum[:16]}, {what} ({item.seconds:.1f} s)")
         if item.rewritten:
             forms = ", ".join(tgt.profile.rewrites)
             click.echo(f"clustergraph: warning: {item.graph}: {tgt.profile.name} keeps "

@@ -223,7 +223,7 @@ class StoreClient:
                      {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
                      what=what)
 
-    def count(self, graph: str) -> int:
+    def count(self, graph: str, what: str = "") -> int:
         """The number of triples in ``graph``, by a SPARQL query."""
         import pyoxigraph as ox
 
@@ -232,7 +232,7 @@ class StoreClient:
         data = self.request("POST", self.target.url(self.profile.query_path), body,
                             {"Content-Type": "application/x-www-form-urlencoded",
                              "Accept": "application/sparql-results+json"},
-                            what=f"counting <{graph}>", auth=False)
+                            what=what or f"counting <{graph}>", auth=False)
         try:
             rows = list(ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON))
             return int(rows[0]["n"].value)

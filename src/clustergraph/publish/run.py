@@ -1,7 +1,9 @@
 """Publishing: the plan of what goes where, then upload, verify and replace, graph by graph.
 
 >>> from clustergraph.store import load
->>> from clustergraph.publish.run import make_plan, publish, StoreClient, target
+>>> from clustergraph.publish.client import StoreClient
+>>> from clustergraph.publish.profiles import target
+>>> from clustergraph.publish.run import make_plan, publish
 >>> t = target("http://127.0.0.1:7878/store")
 >>> p = make_plan(load(), t)                                     # doctest: +SKIP
 >>> publish(p, StoreClient(t))                                   # doctest: +SKIP
@@ -16,6 +18,9 @@ For each named graph (one per layer and per country folder, then the DCAT-AP rec
    a mismatch names the graph, drops the staging graph and stops (exit 7);
 3. **replace** the graph by the staging graph in one SPARQL Update request (the profile's
    ``replace``, one transaction on both stores), then check the graph's count.
+
+A graph the store already holds with the same count and checksum is left alone (read, not
+sent): re-publishing unchanged data costs one read per graph.
 
 A reader of a named graph sees the old graph until step 3 and the new one after it, never a
 half-replaced one; a failure before step 3 (a dropped connection, a store that goes down, a
@@ -46,6 +51,10 @@ CATALOG_GRAPH = GRAPH_BASE + "catalog"
 STAGING_BASE = GRAPH_BASE + ".staging/"
 
 SPDX = "http://spdx.org/rdf/terms#"
+#: The SHA-256 algorithm as the DCAT-AP 3.0.1 shapes require it (mdr-vocabularies.shape.ttl,
+#: ChecksumAlgorithmRestriction: an IRI matching ^https://spdx.org/rdf/terms, of class
+#: spdx:ChecksumAlgorithm), not the http:// IRI of the SPDX 2 namespace.
+SHA256 = "https://spdx.org/rdf/terms#checksumAlgorithm_sha256"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
@@ -142,11 +151,15 @@ def publication_record(graphs: dict[str, PlannedGraph], target: Target) -> list[
                       lit(len(g.body), XSD + "nonNegativeInteger")),
             ox.Triple(d, iri(dcat.DCT + "license"), iri(dcat.LICENCE)),
             ox.Triple(d, iri(dcat.DCT + "rights"), iri(dcat.TERMS)),
+            ox.Triple(d, iri(dcat.DCATAP + "availability"),
+                      iri(dcat.AUTHORITY + "planned-availability/STABLE")),
             ox.Triple(d, iri(SPDX + "checksum"), c),
             ox.Triple(c, a, iri(SPDX + "Checksum")),
-            ox.Triple(c, iri(SPDX + "algorithm"), iri(SPDX + "checksumAlgorithm_sha256")),
+            ox.Triple(c, iri(SPDX + "algorithm"), iri(SHA256)),
             ox.Triple(c, iri(SPDX + "checksumValue"), lit(g.checksum, XSD + "hexBinary")),
         ]
+    if out:
+        out.append(ox.Triple(iri(SHA256), a, iri(SPDX + "ChecksumAlgorithm")))
     return out
 
 
@@ -188,6 +201,8 @@ class Published:
     checksum: str
     seconds: float
     rewritten: int = 0
+    #: the store already held this graph, as it is here: nothing was sent
+    unchanged: bool = False
 
 
 def publish(plan: Plan, client: StoreClient,
@@ -198,14 +213,14 @@ def publish(plan: Plan, client: StoreClient,
     for g in plan.graphs:
         started = time.perf_counter()
         try:
-            rewritten = publish_graph(g, client)
+            rewritten, unchanged = publish_graph(g, client)
         except ClustergraphError:
             with contextlib.suppress(ClustergraphError):
                 client.update(client.profile.drop.format(graph=f"<{g.staging}>"),
                               what=f"dropping <{g.staging}>")
             raise
         item = Published(g.name, g.count, g.checksum, time.perf_counter() - started,
-                         rewritten)
+                         rewritten, unchanged)
         done.append(item)
         if progress is not None:
             progress(item)
@@ -234,22 +249,35 @@ def _first_difference(local: list[bytes], remote: list[bytes]) -> str:
     return f"unexpected {extra[0].decode().strip()[:160]}" if extra else ""
 
 
-def publish_graph(g: PlannedGraph, client: StoreClient) -> int:
-    """Upload ``g`` to its staging graph, verify it, replace the graph in one request. The
-    number of triples whose values the store keeps in its own form (its profile's
-    ``rewrites``)."""
+def publish_graph(g: PlannedGraph, client: StoreClient) -> tuple[int, bool]:
+    """Upload ``g`` to its staging graph, verify it, replace the graph in one request; or
+    nothing, if the store's graph already has ``g``'s count and checksum (a re-publish of
+    unchanged data). Returns the number of triples whose values the store keeps in its own
+    form (its profile's ``rewrites``) and whether the graph was already there."""
     profile = client.profile
-    client.put_graph(g.staging, g.body)
     rewrite, types = store_form(profile.rewrites), store_types(profile.rewrites)
-    count, checksum, lines = read_back(client, g.staging, rewrite, types)
-    expected = g.count, g.checksum
+    expected: list[tuple[int, str]] = []
     rewritten = 0
-    if rewrite is not None and (count, checksum) != expected:
-        # compare in the form the store gives the rewritten values back
-        local = canonical_lines(g.triples, rewrite, types)
-        expected = len(local), digest(local)
-        rewritten = len(set(canonical_lines(g.triples)) - set(local))
-    if (count, checksum) != expected:
+
+    def matches(count: int, checksum: str) -> bool:
+        nonlocal rewritten
+        if (count, checksum) == (g.count, g.checksum):
+            return True
+        if rewrite is None:
+            return False
+        if not expected:  # compare in the form the store gives rewritten values back
+            local = canonical_lines(g.triples, rewrite, types)
+            expected.append((len(local), digest(local)))
+            rewritten = len(set(canonical_lines(g.triples)) - set(local))
+        return (count, checksum) == expected[0]
+
+    there = client.count(g.name, what=f"checking <{g.name}> on the store")
+    if there == g.count and matches(*read_back(client, g.name, rewrite,
+                                                                types)[:2]):
+        return rewritten, True
+    client.put_graph(g.staging, g.body)
+    count, checksum, lines = read_back(client, g.staging, rewrite, types)
+    if not matches(count, checksum):
         diff = _first_difference(canonical_lines(g.triples, rewrite, types), lines)
         raise VerificationError(
             f"<{g.name}>: the store gave back {count} triples (sha256 {checksum[:12]}), "
@@ -262,4 +290,4 @@ def publish_graph(g: PlannedGraph, client: StoreClient) -> int:
         raise VerificationError(
             f"<{g.name}>: after the replace the store holds {after} triples, {g.count} "
             "were published")
-    return rewritten
+    return rewritten, False
