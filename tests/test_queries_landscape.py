@@ -172,6 +172,8 @@ def test_funding_model_gives_each_budget_once_with_its_currency(land) -> None:
     got = [r for r in rows(land, "funding-model") if r[0] != BEL]
     cur = "http://publications.europa.eu/resource/authority/currency/"
     assert got == expect(
+        (DNK, SUB_A, "none stated", None, None, None, None, None, None, None, None),
+        (NOR, XN_BROAD, "none stated", None, None, None, None, None, None, None, None),
         (DNK, UMBRELLA, "funding source", v("funding-source-type", "public"),
          idr("org", "test-dk-ministry"), None, Decimal("100.0"), None, None, None, None),
         (DNK, UMBRELLA, "budget", None, None, None, None, v("budget-type", "overall"),
