@@ -133,7 +133,9 @@ def test_param_takes_effect_on_the_command_line(runner) -> None:
 
 @pytest.mark.parametrize(("args", "message"), [
     (["-p", "year=soon"], "parameter 'year': 'soon' is not a year (xsd:gYear, e.g. 2023)"),
-    (["-p", "country=no iri"], "parameter 'country': 'no iri' is not an IRI"),
+    # not an IRI, so read as a label: it names no country the query has an answer for
+    (["-p", "country=no iri"], "parameter 'country': 'no iri' is not the IRI, label or "
+     "notation of a value it takes"),
     (["-p", "colour=red"], "unknown parameter 'colour' for query 'policies-active-in-year'"),
     (["-p", "year"], "--param 'year' must be NAME=VALUE"),
     (["-p", "year=2020", "-p", "year=2021"], "parameter 'year' is given twice"),
