@@ -55,7 +55,8 @@ BAD = [
     # a label or code that names no value the parameter takes
     (["policy-overview", "-p", "country=Atlantis"],
      "parameter 'country': 'Atlantis' is not the IRI, label or notation of a value it takes "
-     "(its values: country:BEL \"Belgium\"; see `clustergraph query values`)"),
+     "(its values: country:BEL \"Belgium\", country:DNK \"Denmark\", country:FRA \"France\", "
+     "...; see `clustergraph query values`)"),
     # outside the declared set
     (["eu-priority-alignment", "-p", "priority=cgv:eu-priority/blue-economy"],
      "parameter 'priority': cgv:eu-priority/blue-economy is not allowed (choose from "
