@@ -415,6 +415,19 @@ def test_policies_active_in_2023_exact_rows(kg) -> None:
     )
 
 
+def test_the_subclasses_of_policy_are_direct(kg) -> None:
+    """policies-active-in-year and ending-by-year match a policy as typed cg:Policy or a
+    direct subclass (UNION branches instead of rdfs:subClassOf*, which Virtuoso 7.2 gets
+    wrong there): a deeper subclass in the ontology would need a branch of its own."""
+    res = kg.store.query(
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "PREFIX cg: <https://w3id.org/clustergraph/ontology#> "
+        "SELECT ?c ?direct WHERE { ?c rdfs:subClassOf+ cg:Policy "
+        "BIND(EXISTS { ?c rdfs:subClassOf cg:Policy } AS ?direct) }",
+        use_default_graph_as_union=True)
+    assert [(s["c"].value, s["direct"].value) for s in res] == [(CG + "ClusterPolicy", "true")]
+
+
 def test_ending_by_year(kg) -> None:
     # "Spearhead Clusters = 2026": the only stated ending year.
     spearhead = (BEL, "2026", idr("strand", "be-flanders-spearhead-clusters"),

@@ -211,6 +211,34 @@ def test_timeline_every_country_rows_without_a_year_last(land) -> None:
         ("2014-06-01", "start", XN), ("2021", "start", XN_BROAD), ("2027", "end", XN_BROAD)]
 
 
+def test_policies_active_in_year_across_countries(land) -> None:
+    """Every country's policies active in the year; a start given as a date (Norway's
+    2014-06-01) counts as its year (it was left out: xsd:integer("2014-06-01") fails)."""
+    unlimited, limited = v("period-type", "unlimited"), v("period-type", "limited")
+    assert rows(land, "policies-active-in-year") == expect(
+        (BEL, "2023", WALLONIA, "2005", None, unlimited),
+        (BEL, "2023", idr("policy", "be-wallonia-business-clusters"), "2007", None, None),
+        (BEL, "2023", FLANDERS, "2016", None, limited),
+        (DNK, "2023", UMBRELLA, "2020", None, unlimited),
+        (NOR, "2023", XN, "2014-06-01", None, unlimited),
+        (NOR, "2023", XN_BROAD, "2021", "2027", limited),
+    )
+    assert rows(land, "policies-active-in-year", country="country:NOR", year="2014") == [
+        (NOR, "2014", XN, "2014-06-01", None, unlimited)]
+    assert rows(land, "policies-active-in-year", country="country:NOR", year="2013") == []
+
+
+def test_ending_by_year_across_countries(land) -> None:
+    spearhead = (BEL, "2030", idr("strand", "be-flanders-spearhead-clusters"),
+                 "https://w3id.org/clustergraph/ontology#PolicyStrand", FLANDERS, "2026",
+                 v("period-type", "limited"))
+    broad = (NOR, "2030", XN_BROAD, "https://w3id.org/clustergraph/ontology#ClusterPolicy",
+             None, "2027", v("period-type", "limited"))
+    assert rows(land, "ending-by-year", year="2030") == expect(spearhead, broad)
+    assert rows(land, "ending-by-year", year="2026") == [spearhead[:1] + ("2026",)
+                                                         + spearhead[2:]]
+
+
 def test_ecosystem_coverage_covers_countries_with_a_factsheet(land) -> None:
     got = rows(land, "ecosystem-coverage")
     assert sorted({r[0] for r in got}) == [BEL, DNK, NOR]
