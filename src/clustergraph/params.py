@@ -179,14 +179,14 @@ def resolve_value(query: SavedQuery, param: Parameter, text: str, execute: Execu
         raise UsageError(f"{where}: prefix {prefix + ':'!r} is not declared{hint}")
     iri = expand_iri(raw) if (is_iri_form or m is not None) else None
     if iri is not None:
-        values = parameter_values(query, param, execute) if not param.allowed else None
         if param.allowed:
             param.coerce(raw)  # outside the declared set: its own message
             return raw
-        if values is not None and any(v.iri == iri for v in values):
-            return f"<{iri}>"
+        # an IRI that names something is used as it is (one look-up); only one that names
+        # nothing costs running the query without the parameter, for the suggestions
         if _exists(iri, execute):
-            return f"<{iri}>"  # names something, for which this query has no answer
+            return f"<{iri}>"
+        values = parameter_values(query, param, execute)
         shown = display_term(ox.NamedNode(iri))
         raise UsageError(f"{where}: {shown} names nothing in the graph"
                          f"{_suggest(raw, values)}")
