@@ -239,6 +239,39 @@ def test_ending_by_year_across_countries(land) -> None:
                                                          + spearhead[2:]]
 
 
+def test_objectives_compared_top_level_policies_per_country(land) -> None:
+    """Denmark's sub-programme is not counted: its umbrella is its one policy, so the
+    objective is shared by all and names no sole policy (that needs two or more)."""
+    got = [r for r in rows(land, "objectives-compared") if r[0] != BEL]
+    assert got == [(DNK, v("objective", "internationalisation"), "OBJ03", 1, 1,
+                    "shared by all", None)]
+    assert {r[0] for r in rows(land, "objectives-compared")} == {BEL, DNK}
+
+
+def test_data_gaps_across_countries(land) -> None:
+    cg = "https://w3id.org/clustergraph/ontology#"
+    missing = {
+        SUB_A: ["alignedWith", "hasAuthorityRole", "hasBeneficiaryType", "hasBudget",
+                "hasEvaluation", "hasFocus", "hasFundingSource", "hasInstrument",
+                "hasObjective", "legalBasis"],
+        UMBRELLA: ["legalBasis"],
+        idr("policy", "test-dk-umbrella-evaluation"): ["frequency", "hasResult"],
+        XN: ["alignedWith", "hasEvaluation", "hasFocus", "hasFundingSource", "hasObjective",
+             "legalBasis"],
+        XN_BROAD: ["alignedWith", "hasAuthorityRole", "hasBudget", "hasEvaluation",
+                   "hasFocus", "hasFundingSource", "hasInstrument", "hasObjective",
+                   "legalBasis"],
+    }
+    want = [(DNK if node.startswith(idr("policy", "test-dk")) else NOR, "missing", node,
+             cg + aspect, None) for node, aspects in missing.items() for aspect in aspects]
+    want.append((DNK, "missing", SUB_A, "http://purl.org/dc/terms/temporal", None))
+    want.append((NOR, "reported not available", idr("policy", "test-xn-clusters-budget-overall"),
+                 v("data-availability", "no-data-available"), None))
+    assert [r for r in rows(land, "data-gaps") if r[0] != BEL] == expect(*want)
+    assert rows(land, "data-gaps", country="country:NOR") == expect(
+        *[w for w in want if w[0] == NOR])
+
+
 def test_ecosystem_coverage_covers_countries_with_a_factsheet(land) -> None:
     got = rows(land, "ecosystem-coverage")
     assert sorted({r[0] for r in got}) == [BEL, DNK, NOR]
