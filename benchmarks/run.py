@@ -481,7 +481,8 @@ def bench_size(size: str, args, workdir: Path, rows: list, prev: dict) -> dict:
     store_dir = str(workdir / f"bench-store-{size}")
     build: dict = {}
     raw_build: dict = {}
-    for engine in ENGINES:
+    engines = [e for e in ENGINES if e in args.engines]
+    for engine in engines:
         if engine == "rdflib":
             est = prev.get("rdflib_load", 0) * scale
             if est > args.rdflib_limit:
@@ -496,9 +497,15 @@ def bench_size(size: str, args, workdir: Path, rows: list, prev: dict) -> dict:
             log(f"{size} raw bulk_load")
             raw_build = spawn({"kind": "raw-build", "landscape": landscape,
                                "store": str(workdir / f"bench-raw-{size}")}, args.limit)
-        n = 1 if engine == "rdflib" and size in BIG else runs
         results[engine] = []
-        for i in range(n):
+    # The engines' processes interleaved (round 1 of each, then round 2, ...), so that a
+    # change in the shared machine's load falls on every side of a ratio alike.
+    todo = [e for e in engines if not (results[e] and "skipped" in results[e][0])]
+    for i in range(runs):
+        for engine in todo:
+            n = 1 if engine == "rdflib" and size in BIG else runs
+            if i >= n:
+                continue
             log(f"{size} {engine} run {i + 1}/{n}")
             task = {"kind": "engine", "engine": engine, "landscape": landscape,
                     "repeat": repeat, "timeout": args.rdflib_timeout, "store": store_dir}
@@ -573,6 +580,11 @@ def bench_size(size: str, args, workdir: Path, rows: list, prev: dict) -> dict:
     rows.append([label, "  the same, run with a time limit (--timeout: worker thread)", "",
                  worst_of("limited"), "", "", "", "", ""])
 
+    if args.queries_only:
+        figures["triples"] = triples or 0
+        figures["store"] = store_dir if build_cell.value else None
+        return figures
+
     # --- validation -------------------------------------------------------------------
     for country, measure, key in ((None, "validate (whole landscape)", "validate"),
                                   (COUNTRY, f"validate one country ({COUNTRY})",
@@ -612,7 +624,7 @@ def bench_size(size: str, args, workdir: Path, rows: list, prev: dict) -> dict:
     log(f"{size} raw dump")
     rec = spawn({"kind": "dump", "engine": "pyoxigraph", "landscape": landscape}, args.limit)
     cells["pyoxigraph"] = Cell(rec.get("export"), note=note_of(rec))
-    if "skipped" not in results["rdflib"][0]:
+    if results.get("rdflib") and "skipped" not in results["rdflib"][0]:
         log(f"{size} rdflib serialize")
         rec = spawn({"kind": "dump", "engine": "rdflib", "landscape": landscape,
                      "timeout": args.rdflib_timeout}, args.limit)
@@ -722,8 +734,15 @@ def main() -> None:
                         help="skip an export whose estimated time is longer")
     parser.add_argument("--limit", type=float, default=1800.0,
                         help="hard limit on any one subprocess, in seconds")
+    parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=ENGINES,
+                        help="the engines to measure (default: all four)")
+    parser.add_argument("--queries-only", action="store_true",
+                        help="only load and the saved queries: no validation, export or "
+                             "whole-process rows")
     parser.add_argument("--output", help="also write the table as Markdown to this file")
     args = parser.parse_args()
+    if "clustergraph" not in args.engines:
+        parser.error("--engines: clustergraph is the one every ratio is of; keep it")
 
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -737,7 +756,8 @@ def main() -> None:
         if size == "1M":
             store_1m = figures.get("store")
         prev = figures
-    whole_process(args, rows, store_1m)
+    if not args.queries_only:
+        whole_process(args, rows, store_1m)
     elapsed = time.perf_counter() - start
     print("\n".join(f"{k}: {v}" for k, v in facts))
     print(render_text(rows))

@@ -19,6 +19,16 @@ def kg() -> KnowledgeGraph:
     return load()
 
 
+@pytest.fixture(scope="session")
+def kg_be() -> KnowledgeGraph:
+    """Belgium's folder and the shared EU layer only (read-only): the answers about Belgium
+    that the saved-query tests pin down, without the other bundled countries' rows."""
+    from clustergraph.resources import bundle_root
+
+    data = bundle_root() / "data"
+    return load(extra_files=sorted([*data.glob("be/*.ttl"), *data.glob("eu/*.ttl")]))
+
+
 @pytest.fixture()
 def runner() -> CliRunner:
     return CliRunner()

@@ -65,6 +65,13 @@ CASES: dict[str, list[tuple[dict[str, object], str | None]]] = {
         ({"beneficiary": "cgv:beneficiary-type/start-ups"}, None),
         ({"country": "country:AUT"}, None),
     ],
+    "compare-authorities": [({}, None), ({"country": "country:AUT"}, None)],
+    "compare-budgets": [({}, None), ({"country": "country:AUT"}, None)],
+    "compare-cooperation": [({}, None), ({"country": "country:AUT"}, None)],
+    "compare-dedicated-policy": [({}, None), ({"country": "country:AUT"}, None)],
+    "compare-policies": [({}, None), ({"country": "country:AUT"}, None)],
+    "compare-policy-mix": [({}, None), ({"country": "country:AUT"}, None)],
+    "compare-state-of-play": [({}, None), ({"country": "country:AUT"}, None)],
     "cooperation-partners": [({}, None), ({"country": "country:AUT"}, None)],
     "data-gaps": [({}, None), ({"country": "country:AUT"}, None)],
     "ecosystem-coverage": [({}, None), ({"country": "country:AUT"}, None)],
@@ -106,7 +113,11 @@ CASES: dict[str, list[tuple[dict[str, object], str | None]]] = {
 }
 
 #: Columns where the engines' dialects differ and both answers are defensible: compared with
-#: the language tag dropped (see test_group_concat_language_tag).
+#: the language tag dropped (see test_group_concat_language_tag) and as the set of their
+#: "; "-separated parts. The queries sort the values in a subquery before concatenating them;
+#: SPARQL leaves the order inside GROUP_CONCAT undefined, and Oxigraph (like Virtuoso, see the
+#: portability matrix) keeps the subquery's order while rdflib's evaluator does not (France's
+#: four authorities came out in another order).
 GROUP_CONCAT_COLUMNS = {
     "euroclusters": {"participationEcosystems"},
     "policy-overview": {"authorities", "strands"},
@@ -116,7 +127,8 @@ GROUP_CONCAT_COLUMNS = {
 def key(term: object, plain: bool = False) -> tuple:
     """A comparable form of an rdflib term (or None): IRIs by value, blank nodes all alike
     (a multiset of rows then matches them by position), literals by datatype and value, with
-    numbers by value (``1.0`` = ``1.00``) and booleans canonical; ``plain`` drops the tag."""
+    numbers by value (``1.0`` = ``1.00``) and booleans canonical; ``plain`` drops the tag
+    and sorts the parts of a concatenation (see :data:`GROUP_CONCAT_COLUMNS`)."""
     if term is None:
         return ("unbound",)
     if isinstance(term, rdflib.BNode):
@@ -134,6 +146,8 @@ def key(term: object, plain: bool = False) -> tuple:
             return ("literal", dt, text, None)  # an ill-typed number stays as written
     if dt == XSD + "boolean":
         return ("literal", dt, text.strip() in ("true", "1"), None)
+    if plain:  # a concatenation: its parts in any order
+        text = "; ".join(sorted(text.split("; ")))
     return ("literal", dt, text, lang)
 
 

@@ -165,7 +165,13 @@ def test_funding_model_shows_the_currency(multi: KnowledgeGraph) -> None:
     from clustergraph.query import run
 
     result = run(saved_query("funding-model"), {"country": "country:DNK"}, kg=multi)
-    got = [tuple(None if t is None else t.value for t in row[6:]) for row in result.rows]
-    assert got == [(None, None, None, None),  # the sub-programme, whose source is silent
-                   (None, "75000000", None,
+    # one row per funding source and per budget (queries/funding-model.rq, issue 13)
+    cols = ["policy", "item", "amount", "currency"]
+    got = [tuple(None if row[result.variables.index(c)] is None
+                 else row[result.variables.index(c)].value for c in cols)
+           for row in result.rows]
+    dk = "https://w3id.org/clustergraph/id/policy/"
+    assert got == [(dk + "test-dk-sub-a", "none stated", None, None),  # its source is silent
+                   (dk + "test-dk-umbrella", "funding source", None, None),
+                   (dk + "test-dk-umbrella", "budget", "75000000",
                     "http://publications.europa.eu/resource/authority/currency/DKK")]

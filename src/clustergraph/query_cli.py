@@ -166,7 +166,9 @@ def run_cmd(name: str | None, file: Path | None, params: tuple[str, ...], fmt: s
     else:
         q = _saved(name or "")
     values = _parse_params(params)
-    q.bind(values)  # a bad parameter fails before the graph is loaded
+    from .params import executor, precheck, resolve
+
+    precheck(q, values)  # a bad parameter name or literal fails before the graph is loaded
     kg = None
     if store_dir is not None:
         from .store import open_store
@@ -176,6 +178,8 @@ def run_cmd(name: str | None, file: Path | None, params: tuple[str, ...], fmt: s
         from .store import load
 
         kg = load()
+    # IRI parameters: a prefix, IRI, label or notation that names no value is exit 2
+    values = resolve(q, values, executor(run, kg=kg, endpoint=endpoint, timeout=timeout))
     result = run(q, values, kg=kg, endpoint=endpoint, timeout=timeout,
                  labels=labels or fmt in ("table", "markdown"))
     if columns is not None:
@@ -185,3 +189,62 @@ def run_cmd(name: str | None, file: Path | None, params: tuple[str, ...], fmt: s
     if width is None:
         width = terminal_width(sys.stdout)
     click.echo(render(result, fmt, width), nl=False)
+
+
+@query.command("values")
+@click.argument("name")
+@click.argument("param")
+@click.option("--endpoint", metavar="URL",
+              help="Look the values up on this SPARQL 1.1 endpoint instead of the bundled "
+                   "graph.")
+@click.option("--store", "store_dir", metavar="DIR", type=click.Path(path_type=str),
+              help="Look the values up in a store built by 'clustergraph load --store DIR'.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, metavar="S",
+              help="Stop (exit 5) if the look-up runs longer than S seconds.")
+def values_cmd(name: str, param: str, endpoint: str | None, store_dir: str | None,
+               timeout: float) -> None:
+    """List the values a parameter of a saved query takes, with their labels and the
+    codes (notations) that --param also accepts.
+
+    The values are the parameter's declared set, or the values its column takes when the
+    query runs without it. A label or code given to --param must name one of them.
+
+    \b
+    Example:
+      clustergraph query values beneficiaries beneficiary
+      clustergraph query values policy-overview country
+    """
+    from .catalog import display_term
+    from .errors import UsageError
+    from .params import executor, parameter_values
+    from .query import run
+
+    if endpoint is not None and store_dir is not None:
+        raise UsageError("give either --endpoint or --store, not both")
+    q = _saved(name)
+    p = q.param(param)
+    if p.type != "iri":
+        raise UsageError(f"parameter {p.name!r} of {q.name!r} takes any {p.type} value "
+                         f"({p.describe()}); only IRI parameters have a list of values")
+    kg = None
+    if store_dir is not None:
+        from .store import open_store
+
+        kg = open_store(store_dir)
+    elif endpoint is None:
+        from .store import load
+
+        kg = load()
+    found = parameter_values(q, p, executor(run, kg=kg, endpoint=endpoint, timeout=timeout))
+    if found is None:
+        raise UsageError(f"parameter {p.name!r} of {q.name!r} takes any IRI of the graph "
+                         "(no list of values)")
+    import pyoxigraph as ox
+
+    shown = [(display_term(ox.NamedNode(v.iri)), v.label,
+              ", ".join(n for n in v.names if n != v.label)) for v in found]
+    width = max((len(s[0]) for s in shown), default=0)
+    lw = max((len(s[1]) for s in shown), default=0)
+    for term, label, codes in shown:
+        click.echo(f"{term:<{width}}  {label:<{lw}}  {codes}".rstrip())
+    click.echo(f"({len(shown)} value{'s' if len(shown) != 1 else ''} of {p.name!r})")

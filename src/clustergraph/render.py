@@ -4,7 +4,9 @@ formats, with the terms as they are; :func:`with_labels` adds label columns to t
 
 A ``table`` is fitted to a width (the terminal's, see :func:`terminal_width`): columns share
 it max-min fairly (:func:`_fit`), never narrower than their header or, where the width
-allows, their longest word; long cells wrap onto more lines and nothing is cut.
+allows, their longest word; long cells wrap onto more lines and nothing is cut. A table of
+many columns in a narrow width wraps its headers too, and still fits (down to one character
+per column; numbers are kept whole as long as that fits).
 
 Why not ``rich``: measured with ``benchmarks/startup.py``, importing ``rich.console`` and
 ``rich.table`` costs about 0.12 s per process on top of click and pyoxigraph on the shared
@@ -67,6 +69,8 @@ DEFAULT_WIDTH = 100
 GAP = "  "
 #: A column is never made narrower than its header, nor than this (unless its content is).
 MIN_COLUMN = 8
+#: A number is kept whole in a narrow table as long as the other columns get this much.
+MIN_WRAPPED = 4
 #: Words up to this long are kept whole when the columns allow it; longer ones (IRIs) break.
 LONG_WORD = 20
 
@@ -118,12 +122,15 @@ def _fit(natural: list[int], floor: list[int], room: int) -> list[int]:
     return out
 
 
-def _floors(head: list[str], cells: list[list[str]], natural: list[int],
-            room: int) -> list[int]:
+def _floors(head: list[str], cells: list[list[str]], natural: list[int], room: int,
+            numbers: list[bool] | None = None) -> list[int]:
     """The narrowest each column may be: its header and its longest word, so that words are
     not broken; words up to :data:`LONG_WORD` characters at most, and fewer (down to
-    :data:`MIN_COLUMN`) until the floors fit in ``room``; if even the headers do not fit,
-    :data:`MIN_COLUMN` (headers wrap too)."""
+    :data:`MIN_COLUMN`) until the floors fit in ``room``. If even the headers do not fit,
+    headers wrap too: every column at most the same cap, from :data:`MIN_COLUMN` down to one
+    character, the first that fits; the columns of ``numbers`` keep their longest number
+    whole (a broken number misreads) as long as the others get :data:`MIN_WRAPPED`
+    characters. So the table fits ``room`` whenever that has a character per column."""
     longest = [max((len(w) for r in cells for w in r[i].split()), default=0)
                for i in range(len(head))]
     for cap in range(LONG_WORD, MIN_COLUMN - 1, -1):
@@ -131,7 +138,15 @@ def _floors(head: list[str], cells: list[list[str]], natural: list[int],
                  for n, h, w in zip(natural, head, longest, strict=True)]
         if sum(floor) <= room:
             return floor
-    return [min(n, MIN_COLUMN) for n in natural]
+    numbers = numbers or [False] * len(head)
+    tries = [(cap, True) for cap in range(MIN_COLUMN, MIN_WRAPPED - 1, -1)] \
+        + [(cap, False) for cap in range(MIN_COLUMN, 0, -1)]
+    for cap, whole in tries:
+        floor = [min(n, max(cap, w if whole and num else 0))
+                 for n, w, num in zip(natural, longest, numbers, strict=True)]
+        if sum(floor) <= room:
+            return floor
+    return [min(n, 1) for n in natural]
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -156,16 +171,16 @@ def table(result: QueryResult, width: int | None = None) -> str:
     head = result.variables
     cells = [[_one_line(human(t, result.labels)) for t in row] for row in result.rows]
     natural = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(head)]
-    if width > 0 and head:
-        room = width - len(GAP) * (len(head) - 1)
-        widths = _fit(natural, _floors(head, cells, natural, room), room)
-    else:
-        widths = natural
     right = [
         any(row[i] is not None for row in result.rows)
         and all(row[i] is None or _is_number(row[i]) for row in result.rows)
         for i in range(len(head))
     ]
+    if width > 0 and head:
+        room = width - len(GAP) * (len(head) - 1)
+        widths = _fit(natural, _floors(head, cells, natural, room, right), room)
+    else:
+        widths = natural
 
     def line(values: list[str]) -> str:
         parts = [v.rjust(w) if r else v.ljust(w) for v, w, r in zip(values, widths, right,
