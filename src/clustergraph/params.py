@@ -37,19 +37,19 @@ import pyoxigraph as ox
 
 from .catalog import _PNAME, Parameter, SavedQuery, display_term, expand_iri, parse_query
 from .errors import UsageError
-from .namespaces import PREFIXES
+from .namespaces import CG, PREFIXES, RDFS, SKOS
 
 #: Properties whose value names a resource for a user: labels, notations, country codes.
 NAME_PROPERTIES = (
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://www.w3.org/2004/02/skos/core#altLabel",
-    "http://www.w3.org/2004/02/skos/core#notation",
-    "https://w3id.org/clustergraph/ontology#isoAlpha2",
-    "https://w3id.org/clustergraph/ontology#euCountryCode",
+    RDFS + "label",
+    SKOS + "prefLabel",
+    SKOS + "altLabel",
+    SKOS + "notation",
+    CG + "isoAlpha2",
+    CG + "euCountryCode",
 )
-_PREF_LABEL = ("http://www.w3.org/2000/01/rdf-schema#label",
-               "http://www.w3.org/2004/02/skos/core#prefLabel")
+_PREF_LABEL = (RDFS + "label",
+               SKOS + "prefLabel")
 
 #: How many close values an error message suggests.
 SUGGESTIONS = 3
