@@ -260,13 +260,17 @@ async def country(site: Site, request: Request) -> Response:
                    "cap": site.settings.max_rows}) for q in parts))
     sections = []
     for q, answer in zip(parts, answers, strict=True):
+        # every row is this country's: its column is left out of the table
+        keep = [j for j, v in enumerate(answer["variables"]) if v != "country"]
+        variables = [answer["variables"][j] for j in keep]
+        rows = [tuple(r[j] for j in keep) for r in answer["rows"]]
         sections.append({
-            "q": q, "answer": answer,
+            "q": q, "answer": answer, "variables": variables, "rows": rows,
             "link": site.root + "query/" + q.name + "?" + urllib.parse.urlencode(
                 {"country": "country:" + code}),
             "chart": charts.chart(q.view, q.view_columns, answer["variables"],
                                   answer["rows"], answer["labels"], q.summary),
-            "numeric": _numeric_columns(answer["variables"], answer["rows"]),
+            "numeric": _numeric_columns(variables, rows),
         })
     label = found["labels"].get(iri, code)
     return site.render("country.html", title=label, code=code, iri=iri, sections=sections,
