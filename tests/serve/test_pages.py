@@ -300,6 +300,10 @@ def test_charts_are_drawn(server: Server, kg) -> None:  # noqa: ANN001
     a = server.get("query/timeline", headers=BROWSER)
     dated = [r for r in run(saved_query("timeline"), kg=kg).rows if r[1] is not None]
     assert a.text.count('<circle class="event"') == len(dated) > 5
+    assert "1999 · Belgium: Cluster initiatives under the Innovation Decree (s…" in a.text
+    assert "2004 · France: Pôles de compétitivité (competitiveness clusters) p…" in a.text
+    a = server.get("query/timeline?country=BE", headers=BROWSER)
+    assert "1999 · Cluster initiatives under the Innovation Decree (start)" in a.text
     a = server.get("query/policy-overview", headers=BROWSER)
     assert '<figure class="chart"' not in a.text  # a table only
 

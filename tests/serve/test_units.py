@@ -87,6 +87,11 @@ def test_grouped_bars_timeline_and_nothing_to_draw() -> None:
     svg = charts.chart("Timeline", {"x": ("y",), "y": ("e",)}, ["y", "e"], rows, {}, "t")
     assert svg.count('<circle class="event"') == 2
     assert svg.index("1999 · a") < svg.index("2016 · b")
+    # rows of several countries: each event led by its country
+    be, no = ox.NamedNode("http://example.org/BE"), ox.NamedNode("http://example.org/NO")
+    svg = charts.chart("Timeline", {"x": ("y",), "y": ("e",)}, ["country", "y", "e"],
+                       [(be, *rows[0]), (no, *rows[2])], {be.value: "A", no.value: "B"}, "t")
+    assert re.findall(r'class="cat">([^<]+)<', svg) == ["1999 · B: a", "2016 · A: b"]
     assert charts.chart("Table", {}, ["a"], [(ox.Literal("x"),)], {}, "t") is None
     assert charts.chart("BarChart", {"x": ("a",), "y": ("b",)}, ["a", "b"],
                         [(ox.Literal("x"), ox.Literal("not a number"))], {}, "t") is None

@@ -70,7 +70,10 @@ def chart(view: str, columns: dict[str, tuple[str, ...]], variables: list[str],
     xi = variables.index(x)
     yis = [variables.index(y) for y in ys]
     if view == "Timeline":
-        return timeline(rows, xi, yis, labels, title)
+        gi = variables.index(GROUP) if GROUP in variables and x != GROUP else None
+        if gi is not None and len({row[gi] for row in rows}) < 2:
+            gi = None
+        return timeline(rows, xi, yis, labels, title, gi)
     series = list(ys) if view == "GroupedBarChart" else [ys[0]]
     yis = yis if view == "GroupedBarChart" else yis[:1]
     # rows over several countries: one group of bars a country, so that the same category
@@ -158,14 +161,17 @@ def bars(groups: dict[str, dict[str, list[float | None]]], series: list[str], ti
 
 
 def timeline(rows: list[tuple], xi: int, yis: list[int], labels: dict[str, str],
-             title: str) -> str | None:
+             title: str, gi: int | None = None) -> str | None:
     """One dot per dated row on a line of years, its label beside it (the first ``y``
-    column, the others in brackets); undated rows are left to the table."""
+    column, the others in brackets; led by its country, column ``gi``, when the rows are of
+    several countries); undated rows are left to the table."""
     events = []
     for row in rows:
         year = _year(row[xi])
         if year is not None:
             label = human(row[yis[0]], labels)
+            if gi is not None and row[gi] is not None:
+                label = f"{human(row[gi], labels)}: {label}"
             more = [human(row[i], labels) for i in yis[1:] if row[i] is not None]
             events.append((year, label + (f" ({', '.join(more)})" if more else "")))
     if not events:
