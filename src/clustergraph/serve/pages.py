@@ -2,8 +2,11 @@
 content negotiation.
 
 - ``/`` the start page; ``/queries`` the gallery of saved questions; ``/query/NAME`` one
-  question: a form from its typed parameters, the table (sortable by links), its chart, CSV
-  and JSON downloads, a permalink; ``/editor`` ad-hoc read-only queries.
+  question: a form from its typed parameters (its IRI values resolved in the worker by
+  :func:`clustergraph.params.resolve`, as ``query run --param`` resolves them: a label or
+  a code works, a value naming nothing is a 400 in the form), the table (sortable by
+  links), its chart, CSV and JSON downloads, a permalink; ``/editor`` ad-hoc read-only
+  queries.
 - ``/country/CODE`` a country's key facts on one screen (policies, state of play,
   instruments, Euroclusters), from the saved queries.
 - a page for every IRI: ``https://w3id.org/clustergraph/X`` at ``X`` under the base URL,
