@@ -110,12 +110,17 @@ def test_gallery_form_table_chart_and_entity_page(server: Server, browser, shots
     assert driver.find_element(By.TAG_NAME, "html").get_attribute("class") == (
         "js" if javascript else "no-js")
     driver.save_screenshot(str(shots / f"gallery-{tag}.png"))
-    driver.find_element(By.LINK_TEXT, "Policies active in a given year").click()
+    driver.find_element(By.LINK_TEXT, "Which policies are active in a given year?").click()
     _wait_url(driver, "/query/policies-active-in-year")
-    assert driver.find_element(By.TAG_NAME, "h1").text == "Policies active in a given year"
+    assert driver.find_element(By.TAG_NAME, "h1").text == \
+        "Which policies are active in a given year?"
 
-    # fill the form: a year, the country from its drop-down (labels, not IRIs)
-    Select(driver.find_element(By.ID, "p-country")).select_by_visible_text("Belgium")
+    # fill the form: a year, the country from its drop-down (labels, not IRIs; optional,
+    # "every country" first and chosen until another is)
+    country = Select(driver.find_element(By.ID, "p-country"))
+    assert country.first_selected_option.text == "— every country —"
+    assert driver.find_element(By.ID, "p-country").get_attribute("required") is None
+    country.select_by_visible_text("Belgium")
     year = driver.find_element(By.ID, "p-year")
     year.clear()
     year.send_keys("2006")
@@ -123,18 +128,30 @@ def test_gallery_form_table_chart_and_entity_page(server: Server, browser, shots
     _wait_url(driver, "year=2006")
     driver.save_screenshot(str(shots / f"policies-2006-{tag}.png"))
 
-    expected = run(saved_query("policies-active-in-year"), {"year": "2006"}, kg=kg, labels=True)
+    expected = run(saved_query("policies-active-in-year"),
+                   {"country": "<http://publications.europa.eu/resource/authority/country/BEL>",
+                    "year": "2006"}, kg=kg, labels=True)
     want = [[human(t, expected.labels) for t in row] for row in expected.rows]
     assert _table(driver) == want and len(want) == 2
     assert driver.find_element(By.ID, "permalink").get_attribute("href").endswith(
         "/query/policies-active-in-year?country=country%3ABEL&year=2006")
 
-    # a chart: an SVG drawn with bars of non-zero size
+    # a chart over every country: bars under a heading for each country
     driver.get(server.url + "query/instrument-mix")
+    svg = driver.find_element(By.CSS_SELECTOR, "figure#chart svg")
+    assert [g.text for g in svg.find_elements(By.CSS_SELECTOR, "text.group")] == [
+        "Belgium", "Denmark", "France", "Norway", "Poland"]
+    assert len(svg.find_elements(By.CSS_SELECTOR, "rect.bar")) == 24
+    assert svg.size["height"] > 600
+    driver.save_screenshot(str(shots / f"instrument-mix-every-{tag}.png"))
+    # one country's (its code typed in the address): an SVG drawn with bars of non-zero size
+    driver.get(server.url + "query/instrument-mix?country=BE")
     svg = driver.find_element(By.CSS_SELECTOR, "figure#chart svg")
     assert svg.size["width"] > 300 and svg.size["height"] > 50
     bars = driver.find_elements(By.CSS_SELECTOR, "figure#chart svg rect.bar")
     assert len(bars) == 4 and all(b.size["width"] > 10 for b in bars)
+    assert Select(driver.find_element(By.ID, "p-country")).first_selected_option.text == \
+        "Belgium"
     driver.save_screenshot(str(shots / f"instrument-mix-{tag}.png"))
 
     # sort by a column header link, then follow a link in the table to the entity page

@@ -9,13 +9,15 @@ import json
 import re
 import subprocess
 import urllib.parse
+import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from clustergraph.catalog import saved_queries, saved_query
+from clustergraph.catalog import display_term, saved_queries, saved_query
+from clustergraph.params import executor, parameter_values
 from clustergraph.query import run
 from clustergraph.render import to_csv, to_json
 from clustergraph.resources import BASE
@@ -161,19 +163,43 @@ def test_every_question_answers_with_its_defaults(server: Server, kg, name: str)
         assert f'name="{p.name}"' in a.text
 
 
-def test_form_drop_downs_have_labels(server: Server) -> None:
+BEL = "http://publications.europa.eu/resource/authority/country/BEL"
+#: The countries the bundled graph has factsheets for, as a drop-down lists them.
+COUNTRIES = [("country:BEL", "Belgium"), ("country:DNK", "Denmark"), ("country:FRA", "France"),
+             ("country:NOR", "Norway"), ("country:POL", "Poland")]
+
+
+def _options(page: str, name: str) -> list[tuple[str, str, str]]:
+    select = page.split(f'<select name="{name}" id="p-{name}">', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select)
+
+
+def test_form_drop_downs_have_labels(server: Server, kg) -> None:  # noqa: ANN001
     a = server.get("query/eu-priority-alignment", headers=BROWSER)
-    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', a.text)
-    priorities = [o for o in options if o[0].startswith("cgv:eu-priority/")]
-    assert priorities == [("cgv:eu-priority/digital-economy", "", "Digital economy"),
-                          ("cgv:eu-priority/green-economy", " selected", "Green economy"),
-                          ("cgv:eu-priority/resilience", "", "Resilience")]
-    assert ("country:BEL", " selected", "Belgium") in options
+    assert _options(a.text, "priority") == [
+        ("cgv:eu-priority/digital-economy", "", "Digital economy"),
+        ("cgv:eu-priority/green-economy", " selected", "Green economy"),
+        ("cgv:eu-priority/resilience", "", "Resilience")]
+    # an optional country: "every country" first, nothing chosen, then the values the
+    # query takes with its defaults (those clustergraph.params resolves labels and codes
+    # against): only Belgium's policies are aligned with the green economy
+    assert _options(a.text, "country") == [("", "", "— every country —"),
+                                           ("country:BEL", "", "Belgium")]
+    assert 'required' not in a.text.split('id="p-country"', 1)[1].split(">", 1)[0]
+    q = saved_query("instrument-mix")
+    taken = parameter_values(q, q.param("country"), executor(run, kg=kg))
+    assert [(display_term(ox.NamedNode(v.iri)), v.label) for v in taken] == COUNTRIES
+    a = server.get("query/instrument-mix", headers=BROWSER)
+    assert _options(a.text, "country") == [("", "", "— every country —")] + [
+        (v, "", label) for v, label in COUNTRIES]
+    # a code chosen by hand: the value it names is selected
+    a = server.get("query/instrument-mix?country=NO", headers=BROWSER)
+    assert [o for o in _options(a.text, "country") if o[1]] == [
+        ("country:NOR", " selected", "Norway")]
     a = server.get("query/beneficiaries", headers=BROWSER)
-    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', a.text)
-    assert ("", "", "— any —") in options
-    assert ("cgv:beneficiary-type/smes", "", "SMEs") in options or any(
-        label == "SMEs" for _, _, label in options)
+    options = _options(a.text, "beneficiary")
+    assert options[0] == ("", "", "— any —")
+    assert ("cgv:beneficiary-type/smes", "", "SMEs") in options
 
 
 def test_parameters_take_effect_and_bad_values_are_400(server: Server, kg) -> None:  # noqa: ANN001
@@ -181,37 +207,103 @@ def test_parameters_take_effect_and_bad_values_are_400(server: Server, kg) -> No
     a = server.get("query/policies-active-in-year?country=country%3ABEL&year=2006",
                    headers=BROWSER)
     assert a.status == 200
-    want = run(q, {"year": "2006"}, kg=kg)
-    assert a.text.count("<tr>") - 1 == len(want.rows) == 2  # 3 with the default, 2023
+    want = run(q, {"country": f"<{BEL}>", "year": "2006"}, kg=kg)
+    assert a.text.count("<tr>") - 1 == len(want.rows) == 2
     assert 'href="/query/policies-active-in-year?country=country%3ABEL&amp;year=2006"' in a.text
+    # a label or a code is resolved as the CLI resolves it: the same answer, the permalink
+    # with the value it names
+    for given in ("Belgium", "BE", "bel"):
+        b = server.get(f"query/policies-active-in-year?country={given}&year=2006",
+                       headers=BROWSER)
+        assert b.status == 200, given
+        assert b.text.split("<tbody>", 1)[1] == a.text.split("<tbody>", 1)[1]
+        assert 'href="/query/policies-active-in-year?country=country%3ABEL&amp;year=2006"' \
+            in b.text
+    # no country: every country's rows, each with its country
+    every = run(q, {"year": "2006"}, kg=kg)
+    a = server.get("query/policies-active-in-year?country=&year=2006", headers=BROWSER)
+    assert a.status == 200 and a.text.count("<tr>") - 1 == len(every.rows) == 5
+    assert 'href="/query/policies-active-in-year?year=2006" rel="bookmark"' in a.text
     a = server.get("query/policies-active-in-year?year=1990", headers=BROWSER)
     assert "No rows: the graph holds nothing that matches these parameters." in a.text
     a = server.get("query/policies-active-in-year?year=abc", headers=BROWSER)
     assert a.status == 400
     assert ("parameter &#39;year&#39;: &#39;abc&#39; is not a year (xsd:gYear, e.g. 2023)"
             in a.text)
+    # a value that names no country: a 400 naming the parameter, with the suggestion, in
+    # the form (the CLI's message: one resolver)
+    a = server.get("query/policies-active-in-year?country=Belgum&year=2006", headers=BROWSER)
+    assert a.status == 400
+    assert ('<p class="error" role="alert">parameter &#39;country&#39;: &#39;Belgum&#39; is '
+            'not the IRI, label or notation of a value it takes (did you mean country:BEL '
+            '&#34;Belgium&#34;?)</p>') in a.text
+    assert "<tbody>" not in a.text and '<select name="country"' in a.text
+    a = server.get("query/policies-active-in-year?country=contry%3ABEL", headers=BROWSER)
+    assert a.status == 400
+    assert ("parameter &#39;country&#39;: prefix &#39;contry:&#39; is not declared (did you "
+            "mean country:BEL &#34;Belgium&#34;?)") in a.text
+    a = server.get("query/policies-active-in-year?country=Belgum&format=csv")
+    assert a.status == 400 and "parameter 'country': 'Belgum' is not the IRI" in a.text
     a = server.get("query/no-such-question", headers=BROWSER)
     assert a.status == 404
 
 
 def test_downloads_are_the_library_answers(server: Server, kg) -> None:  # noqa: ANN001
     q = saved_query("instrument-mix")
-    result = run(q, kg=kg)
-    a = server.get("query/instrument-mix?country=country%3ABEL&format=csv")
-    assert (a.status, a.text) == (200, to_csv(result))
-    assert a.headers["content-disposition"] == 'attachment; filename="instrument-mix.csv"'
-    a = server.get("query/instrument-mix?country=country%3ABEL&format=json")
-    assert json.loads(a.body) == json.loads(to_json(result))
+    result = run(q, {"country": f"<{BEL}>"}, kg=kg)
+    assert len(result.rows) == 2
+    for given in ("country%3ABEL", "BE"):
+        a = server.get(f"query/instrument-mix?country={given}&format=csv")
+        assert (a.status, a.text) == (200, to_csv(result))
+        assert a.headers["content-disposition"] == 'attachment; filename="instrument-mix.csv"'
+        a = server.get(f"query/instrument-mix?country={given}&format=json")
+        assert json.loads(a.body) == json.loads(to_json(result))
+    every = run(q, kg=kg)
+    assert len(every.rows) == 12
+    a = server.get("query/instrument-mix?format=csv")
+    assert (a.status, a.text) == (200, to_csv(every))
+    page = server.get("query/instrument-mix", headers=BROWSER).text
+    assert ('<a href="/query/instrument-mix" rel="bookmark" id="permalink">' in page
+            and 'href="/query/instrument-mix?format=csv" id="download-csv"' in page)
+
+
+def _chart(page: str) -> str:
+    return page.split('<figure class="chart" id="chart">', 1)[1].split("</figure>", 1)[0]
 
 
 def test_charts_are_drawn(server: Server, kg) -> None:  # noqa: ANN001
-    a = server.get("query/instrument-mix", headers=BROWSER)
-    svg = a.text.split('<figure class="chart" id="chart">', 1)[1].split("</figure>", 1)[0]
+    # one country: its policies' bars, no headings
+    a = server.get("query/instrument-mix?country=BE", headers=BROWSER)
+    svg = _chart(a.text)
     assert svg.count('<rect class="bar"') == 4  # 2 policies x (financial, technical)
     assert "<title>Flanders Innovation Clusters Policy, financialInstruments: 3</title>" in svg
+    assert 'class="group"' not in svg
+    # every country (the default): the bars grouped under each country, in the rows' order,
+    # the chart as tall as its rows
+    every = run(saved_query("instrument-mix"), kg=kg)
+    a = server.get("query/instrument-mix", headers=BROWSER)
+    svg = _chart(a.text)
+    assert svg.count('<rect class="bar"') == 2 * len(every.rows) == 24
+    assert re.findall(r'class="group">([^<]+)<', svg) == [
+        "Belgium", "Denmark", "France", "Norway", "Poland"]
+    assert ("<title>Belgium: Flanders Innovation Clusters Policy, financialInstruments: 3"
+            "</title>") in svg
+    assert "<title>Norway: Norwegian Innovation Clusters, technicalInstruments: 2</title>" \
+        in svg
+    assert 'height="' + str(30 + 22 + 5 * 24 + 12 * 38 + 10) + '"' in svg
+    ET.fromstring(svg.strip())
+    # rows of one country only (the graph's one state-of-play table): no headings
+    a = server.get("query/state-of-play", headers=BROWSER)
+    rows = run(saved_query("state-of-play"), kg=kg).rows
+    svg = _chart(a.text)
+    assert svg.count('<rect class="bar"') == len(rows) == 4 and 'class="group"' not in svg
     a = server.get("query/timeline", headers=BROWSER)
     dated = [r for r in run(saved_query("timeline"), kg=kg).rows if r[1] is not None]
     assert a.text.count('<circle class="event"') == len(dated) > 5
+    assert "1999 · Belgium: Cluster initiatives under the Innovation Decree (s…" in a.text
+    assert "2004 · France: Pôles de compétitivité (competitiveness clusters) p…" in a.text
+    a = server.get("query/timeline?country=BE", headers=BROWSER)
+    assert "1999 · Cluster initiatives under the Innovation Decree (start)" in a.text
     a = server.get("query/policy-overview", headers=BROWSER)
     assert '<figure class="chart"' not in a.text  # a table only
 

@@ -87,11 +87,41 @@ def test_grouped_bars_timeline_and_nothing_to_draw() -> None:
     svg = charts.chart("Timeline", {"x": ("y",), "y": ("e",)}, ["y", "e"], rows, {}, "t")
     assert svg.count('<circle class="event"') == 2
     assert svg.index("1999 · a") < svg.index("2016 · b")
+    # rows of several countries: each event led by its country
+    be, no = ox.NamedNode("http://example.org/BE"), ox.NamedNode("http://example.org/NO")
+    svg = charts.chart("Timeline", {"x": ("y",), "y": ("e",)}, ["country", "y", "e"],
+                       [(be, *rows[0]), (no, *rows[2])], {be.value: "A", no.value: "B"}, "t")
+    assert re.findall(r'class="cat">([^<]+)<', svg) == ["1999 · B: a", "2016 · A: b"]
     assert charts.chart("Table", {}, ["a"], [(ox.Literal("x"),)], {}, "t") is None
     assert charts.chart("BarChart", {"x": ("a",), "y": ("b",)}, ["a", "b"],
                         [(ox.Literal("x"), ox.Literal("not a number"))], {}, "t") is None
     assert charts.chart("BarChart", {"x": ("zz",), "y": ("b",)}, ["a", "b"],
                         [(ox.Literal("x"), _int(1))], {}, "t") is None
+
+
+def test_bars_over_several_countries_are_grouped_by_country() -> None:
+    be, no = ox.NamedNode("http://example.org/BE"), ox.NamedNode("http://example.org/NO")
+    labels = {be.value: "Country A", no.value: "Country B"}
+    rows = [(be, ox.Literal("k1"), _int(2)), (be, ox.Literal("k2"), _int(4)),
+            (no, ox.Literal("k1"), _int(1))]  # k1 in both countries: two bars, not one
+    svg = charts.chart("BarChart", {"x": ("k",), "y": ("n",)}, ["country", "k", "n"], rows,
+                       labels, "t")
+    assert re.findall(r'class="group">([^<]+)<', svg) == ["Country A", "Country B"]
+    assert re.findall(r'<title>([^<]+)</title></rect>', svg) == [
+        "Country A: k1, n: 2", "Country A: k2, n: 4", "Country B: k1, n: 1"]
+    assert 'height="' + str(30 + 2 * 24 + 3 * 24 + 10) + '"' in svg
+    ET.fromstring(svg)
+    # one country: no heading
+    svg = charts.chart("BarChart", {"x": ("k",), "y": ("n",)}, ["country", "k", "n"],
+                       rows[:2], labels, "t")
+    assert 'class="group"' not in svg and svg.count('class="bar"') == 2
+    # more categories than are drawn: the chart says so
+    many = [(be, ox.Literal(f"k{i:03}"), _int(i + 1)) for i in range(charts.MAX_BARS + 5)]
+    svg = charts.chart("BarChart", {"x": ("k",), "y": ("n",)}, ["country", "k", "n"], many,
+                       labels, "t")
+    assert svg.count('class="bar"') == charts.MAX_BARS
+    assert (f'class="note">the first {charts.MAX_BARS} of {charts.MAX_BARS + 5} categories; '
+            "the table has them all</text>") in svg
 
 
 def test_default_view_header() -> None:

@@ -24,8 +24,11 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 NUMERIC = {XSD + t for t in (
     "integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger",
     "positiveInteger")}
-MAX_BARS = 40
+#: At most this many categories are drawn (the table has every row; the chart says so).
+MAX_BARS = 120
 LABEL_CHARS = 42
+#: The column by which a chart over several countries is grouped (one heading a country).
+GROUP = "country"
 
 
 def _number(term: object) -> float | None:
@@ -67,31 +70,54 @@ def chart(view: str, columns: dict[str, tuple[str, ...]], variables: list[str],
     xi = variables.index(x)
     yis = [variables.index(y) for y in ys]
     if view == "Timeline":
-        return timeline(rows, xi, yis, labels, title)
+        gi = variables.index(GROUP) if GROUP in variables and x != GROUP else None
+        if gi is not None and len({row[gi] for row in rows}) < 2:
+            gi = None
+        return timeline(rows, xi, yis, labels, title, gi)
     series = list(ys) if view == "GroupedBarChart" else [ys[0]]
     yis = yis if view == "GroupedBarChart" else yis[:1]
-    cats: dict[str, list[float | None]] = {}
+    # rows over several countries: one group of bars a country, so that the same category
+    # (a criterion, a beneficiary type) of two countries is two bars, each under its country
+    gi = variables.index(GROUP) if GROUP in variables and x != GROUP else None
+    if gi is not None and len({row[gi] for row in rows}) < 2:
+        gi = None
+    groups: dict[str, dict[str, list[float | None]]] = {}
+    drawn = 0
+    total: set[tuple[str, str]] = set()
     for row in rows:
+        group = human(row[gi], labels) if gi is not None else ""
         cat = human(row[xi], labels)
-        if cat in cats or not cat:
+        if not cat or (group, cat) in total:
             continue
-        cats[cat] = [_number(row[i]) for i in yis]
-        if len(cats) >= MAX_BARS:
-            break
-    if not any(v is not None for vals in cats.values() for v in vals):
+        total.add((group, cat))
+        if drawn >= MAX_BARS:
+            continue
+        groups.setdefault(group, {})[cat] = [_number(row[i]) for i in yis]
+        drawn += 1
+    if not any(v is not None for cats in groups.values() for vals in cats.values()
+               for v in vals):
         return None
-    return bars(cats, series, title)
+    note = (f"the first {drawn} of {len(total)} categories; the table has them all"
+            if len(total) > drawn else "")
+    return bars(groups, series, title, note=note)
 
 
-def bars(cats: dict[str, list[float | None]], series: list[str], title: str) -> str:
-    """Horizontal bars, one group per category, one bar per series."""
+def bars(groups: dict[str, dict[str, list[float | None]]], series: list[str], title: str,
+         note: str = "") -> str:
+    """Horizontal bars, one group per category, one bar per series; the categories under a
+    heading for each key of ``groups`` (none for the key ``""``: rows of one country). The
+    height follows the number of categories."""
     n = len(series)
-    bar_h, gap, left, width, right = 14, 10, 300, 360, 60
+    bar_h, gap, left, width, right, head_h = 14, 10, 300, 360, 60, 24
     group_h = n * bar_h + gap
     legend_h = 22 if n > 1 else 0
-    height = 30 + legend_h + len(cats) * group_h + 10
-    top = 30 + legend_h
-    vmax = max((v for vals in cats.values() for v in vals if v is not None), default=0) or 1
+    note_h = 18 if note else 0
+    heads = sum(1 for g in groups if g)
+    ncats = sum(len(c) for c in groups.values())
+    top = 30 + legend_h + note_h
+    height = top + heads * head_h + ncats * group_h + 10
+    vmax = max((v for cats in groups.values() for vals in cats.values() for v in vals
+                if v is not None), default=0) or 1
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
            f'width="{left + width + right}" height="{height}" '
            f'viewBox="0 0 {left + width + right} {height}" aria-label="{escape(title)}">',
@@ -104,34 +130,48 @@ def bars(cats: dict[str, list[float | None]], series: list[str], title: str) -> 
                        f'fill="{PALETTE[k % len(PALETTE)]}"/>')
             out.append(f'<text x="{x + 16}" y="36" class="legend">{escape(s)}</text>')
             x += 24 + 8 * len(s)
-    for i, (cat, vals) in enumerate(cats.items()):
-        y0 = top + i * group_h
-        out.append(f'<text x="{left - 8}" y="{y0 + n * bar_h / 2 + 4:.0f}" '
-                   f'text-anchor="end" class="cat"><title>{escape(cat)}</title>'
-                   f"{escape(_short(cat))}</text>")
-        for k, v in enumerate(vals):
-            if v is None:
-                continue
-            w = max(1.0, width * v / vmax) if v > 0 else 0
-            y = y0 + k * bar_h
-            out.append(f'<rect class="bar" x="{left}" y="{y}" width="{w:.1f}" '
-                       f'height="{bar_h - 2}" fill="{PALETTE[k % len(PALETTE)]}">'
-                       f"<title>{escape(cat)}, {escape(series[k])}: {_fmt(v)}</title></rect>")
-            out.append(f'<text x="{left + w + 4:.1f}" y="{y + bar_h - 4}" class="val">'
-                       f"{_fmt(v)}</text>")
+    if note:
+        out.append(f'<text x="0" y="{30 + legend_h + 10}" class="note">{escape(note)}</text>')
+    y0 = top
+    for group, cats in groups.items():
+        if group:
+            out.append(f'<text x="0" y="{y0 + head_h - 8}" class="group">{escape(group)}</text>')
+            out.append(f'<line x1="0" y1="{y0 + head_h - 4}" x2="{left + width + right}" '
+                       f'y2="{y0 + head_h - 4}" stroke="#ccc"/>')
+            y0 += head_h
+        for cat, vals in cats.items():
+            out.append(f'<text x="{left - 8}" y="{y0 + n * bar_h / 2 + 4:.0f}" '
+                       f'text-anchor="end" class="cat"><title>{escape(cat)}</title>'
+                       f"{escape(_short(cat))}</text>")
+            for k, v in enumerate(vals):
+                if v is None:
+                    continue
+                w = max(1.0, width * v / vmax) if v > 0 else 0
+                y = y0 + k * bar_h
+                where = f"{group}: {cat}" if group else cat
+                out.append(f'<rect class="bar" x="{left}" y="{y}" width="{w:.1f}" '
+                           f'height="{bar_h - 2}" fill="{PALETTE[k % len(PALETTE)]}">'
+                           f"<title>{escape(where)}, {escape(series[k])}: {_fmt(v)}</title>"
+                           "</rect>")
+                out.append(f'<text x="{left + w + 4:.1f}" y="{y + bar_h - 4}" class="val">'
+                           f"{_fmt(v)}</text>")
+            y0 += group_h
     out.append("</svg>")
     return "\n".join(out)
 
 
 def timeline(rows: list[tuple], xi: int, yis: list[int], labels: dict[str, str],
-             title: str) -> str | None:
+             title: str, gi: int | None = None) -> str | None:
     """One dot per dated row on a line of years, its label beside it (the first ``y``
-    column, the others in brackets); undated rows are left to the table."""
+    column, the others in brackets; led by its country, column ``gi``, when the rows are of
+    several countries); undated rows are left to the table."""
     events = []
     for row in rows:
         year = _year(row[xi])
         if year is not None:
             label = human(row[yis[0]], labels)
+            if gi is not None and row[gi] is not None:
+                label = f"{human(row[gi], labels)}: {label}"
             more = [human(row[i], labels) for i in yis[1:] if row[i] is not None]
             events.append((year, label + (f" ({', '.join(more)})" if more else "")))
     if not events:

@@ -2,8 +2,11 @@
 content negotiation.
 
 - ``/`` the start page; ``/queries`` the gallery of saved questions; ``/query/NAME`` one
-  question: a form from its typed parameters, the table (sortable by links), its chart, CSV
-  and JSON downloads, a permalink; ``/editor`` ad-hoc read-only queries.
+  question: a form from its typed parameters (its IRI values resolved in the worker by
+  :func:`clustergraph.params.resolve`, as ``query run --param`` resolves them: a label or
+  a code works, a value naming nothing is a 400 in the form), the table (sortable by
+  links), its chart, CSV and JSON downloads, a permalink; ``/editor`` ad-hoc read-only
+  queries.
 - ``/country/CODE`` a country's key facts on one screen (policies, state of play,
   instruments, Euroclusters), from the saved queries.
 - a page for every IRI: ``https://w3id.org/clustergraph/X`` at ``X`` under the base URL,
@@ -24,6 +27,7 @@ from starlette.responses import RedirectResponse, Response
 from ..catalog import SavedQuery, display_term
 from ..errors import UsageError
 from ..namespaces import DCT, PROV, RDF_TYPE, RDFS, SKOS, sparql_prefixes
+from ..params import precheck
 from ..query import QueryResult
 from ..render import human, to_csv, to_json
 from ..resources import BASE
@@ -119,7 +123,8 @@ async def _options(site: Site, q: SavedQuery) -> dict[str, list[tuple[str, str]]
                        p.default, ox.NamedNode) else None,
                    "allowed": [t.value for t in p.allowed]} for p in q.params
                   if p.type == "iri"]
-        answer = await site.call({"kind": "options", "params": params}) if params else {
+        answer = await site.call({"kind": "options", "params": params,
+                                  "query": q.name}) if params else {
             "options": {}, "suggest": []}
         site.options[q.name] = answer["options"]
         site.suggest[q.name] = set(answer["suggest"])
@@ -164,20 +169,30 @@ async def query_page(site: Site, request: Request) -> Response:
     given = {k: v for k, v in request.query_params.items()
              if k not in RESERVED and v.strip() != ""}
     error = None
-    try:
-        bound = q.bind(given)
+    try:  # a parameter's name and a literal's form, before the graph is read
+        precheck(q, given)
+        bound = q.bind({k: v for k, v in given.items() if q.param(k).type != "iri"})
     except UsageError as exc:
         error, bound = exc.message, {}
     options = await _options(site, q)
     values = {p.name: given.get(p.name, value_of(bound.get(p.name))) for p in q.params}
     answer = None
     if error is None:
-        answer = await site.call({"kind": "saved", "name": q.name, "params": given,
-                                  "cap": site.settings.max_rows})
-        if fmt in ("csv", "json"):
-            return _downloads(answer, fmt, q.name)
+        try:  # IRI parameters resolved in the worker by clustergraph.params, as the CLI does
+            answer = await site.call({"kind": "saved", "name": q.name, "params": given,
+                                      "cap": site.settings.max_rows})
+        except UserError as exc:
+            if exc.status != 400 or fmt in ("csv", "json"):
+                raise
+            error = exc.message
+        else:
+            if fmt in ("csv", "json"):
+                return _downloads(answer, fmt, q.name)
+            # the form and the permalink show what the values resolved to (BE: country:BEL)
+            values.update({k: value_of(ox.NamedNode(v[1:-1])) if v.startswith("<") else v
+                           for k, v in answer.get("resolved", {}).items()})
     permalink = site.root + "query/" + q.name
-    if values:
+    if any(values.values()):  # an optional parameter left empty is not in it
         permalink += "?" + urllib.parse.urlencode({k: v for k, v in values.items() if v})
     context: dict[str, Any] = {"title": q.summary or q.name, "q": q, "values": values,
                                "options": options, "suggest": site.suggest.get(q.name, set()),
@@ -244,17 +259,21 @@ async def country(site: Site, request: Request) -> Response:
         raise UserError(404, f"the graph does not describe the country {code}")
     parts = [site.queries[n] for n in COUNTRY_PARTS if n in site.queries]
     answers = await asyncio.gather(*(
-        site.call({"kind": "saved", "name": q.name, "params": {"country": iri},
+        site.call({"kind": "saved", "name": q.name, "params": {"country": ox.NamedNode(iri)},
                    "cap": site.settings.max_rows}) for q in parts))
     sections = []
     for q, answer in zip(parts, answers, strict=True):
+        # every row is this country's: its column is left out of the table
+        keep = [j for j, v in enumerate(answer["variables"]) if v != "country"]
+        variables = [answer["variables"][j] for j in keep]
+        rows = [tuple(r[j] for j in keep) for r in answer["rows"]]
         sections.append({
-            "q": q, "answer": answer,
+            "q": q, "answer": answer, "variables": variables, "rows": rows,
             "link": site.root + "query/" + q.name + "?" + urllib.parse.urlencode(
                 {"country": "country:" + code}),
             "chart": charts.chart(q.view, q.view_columns, answer["variables"],
                                   answer["rows"], answer["labels"], q.summary),
-            "numeric": _numeric_columns(answer["variables"], answer["rows"]),
+            "numeric": _numeric_columns(variables, rows),
         })
     label = found["labels"].get(iri, code)
     return site.render("country.html", title=label, code=code, iri=iri, sections=sections,

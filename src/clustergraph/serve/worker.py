@@ -102,7 +102,7 @@ def handle(kg: Any, job: dict) -> dict:
     if kind == "rdf":
         return rdf(kg, job["iri"], job["format"])
     if kind == "options":
-        return options(kg, job["params"])
+        return options(kg, job["params"], job.get("query"))
     if kind == "sleep":  # for tests of the pool only: a job that never ends
         import time
 
@@ -223,13 +223,18 @@ def saved(kg: Any, name: str, params: dict[str, str], cap: int, text: str | None
     from ..query import run
 
     query = parse_query("query", Path("query"), text) if text is not None else saved_query(name)
+    if text is None:  # the values resolved as the CLI resolves them (a label, a code...)
+        from ..params import executor, resolve
+
+        params = resolve(query, params, executor(run, kg=kg))
     result = run(query, params, kg=kg, labels=True)
     truncated = len(result.rows) > cap
     rows = result.rows[:cap]
     iris = {t.value for row in rows for t in row if isinstance(t, ox.NamedNode)}
     return {"ok": True, "variables": result.variables, "rows": rows,
             "boolean": result.boolean, "labels": result.labels, "truncated": truncated,
-            "described": described(kg, iris)}
+            "described": described(kg, iris), "resolved": {
+                k: v for k, v in params.items() if isinstance(v, str)}}
 
 
 def described(kg: Any, iris: set[str]) -> set[str]:
@@ -250,18 +255,25 @@ def _labels(kg: Any, iris: list[str]) -> dict[str, str]:
     return out
 
 
-def options(kg: Any, params: list[dict]) -> dict:
+def options(kg: Any, params: list[dict], query: str | None = None) -> dict:
     """The choices of each IRI parameter's drop-down, with labels: the allowed values if the
     query lists them; else the concepts of the default's concept scheme, or the instances of
     its class (only those the data uses when there are more than 80; the instances of a
     class are only suggestions, listed in ``suggest``: any IRI may be given); else, for an
-    optional parameter, the concepts of the scheme whose name contains the parameter's
-    name."""
+    optional parameter of the saved query ``query``, the values it takes
+    (:func:`clustergraph.params.parameter_values`: those its column takes when the query
+    runs without it, the values the form's resolver accepts by label or code), or failing
+    that the concepts of the scheme whose name contains the parameter's name."""
     out: dict[str, list[tuple[str, str]]] = {}
     suggest: list[str] = []  # open choices: any IRI may be typed, these are suggestions
     store = kg.store
     for p in params:
         values: list[str] = list(p.get("allowed") or [])
+        if not values and not p.get("default") and query is not None:
+            taken = _values_taken(kg, query, p["name"])
+            if taken:
+                out[p["name"]] = taken
+                continue
         if not values and p.get("default"):
             d = ox.NamedNode(p["default"])
             schemes = [q.object for q in store.quads_for_pattern(
@@ -298,6 +310,18 @@ def options(kg: Any, params: list[dict]) -> dict:
         out[p["name"]] = sorted(((v, labels.get(v, "")) for v in values),
                                 key=lambda vl: (vl[1] or vl[0]).lower())
     return {"ok": True, "options": out, "suggest": suggest}
+
+
+def _values_taken(kg: Any, name: str, param: str) -> list[tuple[str, str]]:
+    """The values an optional parameter of a saved query takes, with their labels, in
+    label order (the same list ``clustergraph query values`` shows)."""
+    from ..catalog import saved_query
+    from ..params import executor, parameter_values
+    from ..query import run
+
+    q = saved_query(name)
+    found = parameter_values(q, q.param(param), executor(run, kg=kg)) or []
+    return sorted(((v.iri, v.label) for v in found), key=lambda vl: (vl[1] or vl[0]).lower())
 
 
 # --------------------------------------------------------------------------- pages
