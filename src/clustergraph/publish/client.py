@@ -43,7 +43,7 @@ USER_ENV = "CLUSTERGRAPH_STORE_USER"
 PASSWORD_ENV = "CLUSTERGRAPH_STORE_PASSWORD"
 NTRIPLES = "application/n-triples"
 #: How many times an update the store rolled back is sent again (``StoreClient.update``).
-RETRIES = 8
+RETRIES = 12
 
 
 class AuthError(ClustergraphError):
@@ -243,7 +243,7 @@ class StoreClient:
             except EndpointError as exc:
                 if not (retry and marker and marker in str(exc)) or attempt == RETRIES:
                     raise
-                time.sleep(0.5 * (attempt + 1))
+                time.sleep(min(0.5 * (attempt + 1), 3.0))
 
     def count(self, graph: str, what: str = "") -> int:
         """The number of triples in ``graph``, by a SPARQL query."""
