@@ -257,7 +257,8 @@ def test_a_reader_never_sees_a_half_replaced_graph(store, runner, tmp_path) -> N
     default isolation (servers.VIRTUOSO_ISOLATION, as the README tells a portal to set):
     under read committed a reader counted 197,140 of 200,000 triples while a MOVE
     committed, under repeatable read 17,505 of 20,000. Under serializable a reader and the
-    replace can deadlock: Virtuoso rolls one back, the publisher sends its replace again."""
+    replace can deadlock: Virtuoso rolls one back, the publisher sends its replace again,
+    and gives up (exit 6, the graph as it was) if every try deadlocks."""
     import threading
 
     old = fictional(tmp_path / "old", 5, "old")
@@ -284,8 +285,18 @@ def test_a_reader_never_sees_a_half_replaced_graph(store, runner, tmp_path) -> N
     finally:
         done.set()
         thread.join(timeout=60)
-    assert result.exit_code == 0, result.output
-    seen.append(reader.count(FICT))
-    assert set(seen) == {40, 2500 * 8}, sorted(set(seen))[:10]
     assert len(seen) > 5
+    if result.exit_code == 0:
+        seen.append(reader.count(FICT))
+        assert set(seen) == {40, 2500 * 8}, sorted(set(seen))[:10]
+    else:
+        # Virtuoso, under a reader that never pauses, can deadlock the replace on every one
+        # of its 13 tries (seen under load): the publication stops, one line, exit 6, and
+        # the graph is the old one; what the reader saw is still only whole graphs
+        assert store.kind == "virtuoso", result.output
+        assert result.exit_code == 6, result.output
+        assert "Virtuoso 40001 Error SR172: Transaction deadlocked" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert set(seen) == {40}, sorted(set(seen))[:10]
+        assert remote(store, FICT)[0] == 40
 
