@@ -16,7 +16,9 @@ Per store, each run on a fresh server in a fresh folder (``clustergraph.publish.
     python benchmarks/publish.py --size 1M --workdir /tmp/cgpublish
     python benchmarks/publish.py --size 10k --stores oxigraph        # a quick look
 
-The machine is shared: the load average before and after each run is printed beside it.
+The machine is shared: the load average before and after each run is printed beside it, and
+with ``--runs N`` the measurements alternate round by round (bulk, publish, bulk, publish...),
+so that the ratio of each round compares neighbours in time.
 Only the standard library and clustergraph are used.
 """
 
@@ -135,37 +137,41 @@ def main() -> None:
     print("| store | measurement | seconds | load average before/after |")
     print("|---|---|---|---|")
     table = {}
-    for kind in args.stores:
-        publish = oxigraph_publish if kind == "oxigraph" else virtuoso_publish
-        bulk = oxigraph_bulk if kind == "oxigraph" else virtuoso_bulk
-        for name, work in (
-            ("bulk", lambda f, b=bulk: b(f, dump)),
-            ("publish FILES", lambda f, p=publish: p(f, files)),
-            ("publish --store", lambda f, p=publish: p(f, ["--store", str(store)])),
-            ("re-publish unchanged", lambda f, p=publish: p(f, ["--store", str(store)], True)),
-        ):
-            if MEASURES[name] not in args.measure:
-                continue
-            times = []
-            for i in range(args.runs):
+    times: dict[tuple[str, str], list[float]] = {}
+    for i in range(args.runs):  # the sides of each ratio alternate, round by round
+        for kind in args.stores:
+            publish = oxigraph_publish if kind == "oxigraph" else virtuoso_publish
+            bulk = oxigraph_bulk if kind == "oxigraph" else virtuoso_bulk
+            for name, work in (
+                ("bulk", lambda f, b=bulk: b(f, dump)),
+                ("publish FILES", lambda f, p=publish: p(f, files)),
+                ("publish --store", lambda f, p=publish: p(f, ["--store", str(store)])),
+                ("re-publish unchanged",
+                 lambda f, p=publish: p(f, ["--store", str(store)], True)),
+            ):
+                if MEASURES[name] not in args.measure:
+                    continue
                 folder = args.workdir / f"{kind}-{name.replace(' ', '_')}-{i}"
                 shutil.rmtree(folder, ignore_errors=True)
                 before = load_average()
-                times.append(work(folder))
-                print(f"| {kind} | {name} | {times[-1]:.1f} | {before} / {load_average()} |",
-                      flush=True)
+                times.setdefault((kind, name), []).append(work(folder))
+                print(f"| {kind} | {name} | {times[kind, name][-1]:.1f} | {before} / "
+                      f"{load_average()} |", flush=True)
                 shutil.rmtree(folder, ignore_errors=True)
-            table[kind, name] = statistics.median(times)
+    for key, values in times.items():
+        table[key] = statistics.median(values)
     if "bulk" not in args.measure:
         return
-    print("\n| store | bulk (s) | measurement | seconds | ratio to bulk |")
+    print("\n| store | bulk (s) | measurement | seconds | ratio to bulk (median; each round's) |")
     print("|---|---|---|---|---|")
     for kind in args.stores:
         b = table[kind, "bulk"]
         for name in ("publish FILES", "publish --store", "re-publish unchanged"):
             if (kind, name) in table:
                 t = table[kind, name]
-                print(f"| {kind} | {b:.1f} | {name} | {t:.1f} | {t / b:.2f}x |")
+                rounds = ", ".join(f"{p / q:.2f}x" for p, q in
+                                   zip(times[kind, name], times[kind, "bulk"], strict=True))
+                print(f"| {kind} | {b:.1f} | {name} | {t:.1f} | {t / b:.2f}x ({rounds}) |")
 
 
 if __name__ == "__main__":

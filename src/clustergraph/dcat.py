@@ -22,6 +22,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from operator import itemgetter
 from typing import Any
@@ -170,6 +171,15 @@ def reference_labels() -> dict[str, str]:
 # ---------------------------------------------------------------------------------------------
 
 
+#: The predicates of the triples the record reads besides its VoID statistics (the
+#: countries, dates, periods and editions), with the ``rdf:type cg:Factsheet`` triples:
+#: given :func:`void_statistics` of the whole graphs, :func:`record` needs only these.
+RECORD_PREDICATES = frozenset({
+    CG + "country", DCT + "spatial", DCAT + "startDate", DCAT + "endDate",
+    CG + "edition", DCT + "created", DCT + "modified", DCT + "issued", CG + "dataDate",
+})
+
+
 def _date_key(literal: Any) -> str:
     """A sortable ISO form of an xsd:date, xsd:dateTime or xsd:gYear lexical value."""
     text = str(literal)
@@ -259,13 +269,24 @@ def _concept(iri: str, scheme: str, label: str, *types: str) -> Iterator[Triple]
     yield s, _iri(SKOS + "prefLabel"), _lit(label, "en")
 
 
-def void_description(graphs: dict[str, list[Triple]], subject: str = DATASET) -> Iterator[Triple]:
-    """VoID statistics of the exported graphs: totals, one class and one property partition
-    per class and property, one subset per named graph."""
-    import rdflib
+@dataclass(frozen=True)
+class VoidStatistics:
+    """What the VoID description counts: distinct triples, subjects and objects; the
+    entities of each class (every ``rdf:type`` object; only IRIs get a partition); the
+    triples of each property; the triples of each named graph."""
 
-    s = _iri(subject)
-    a = _iri(RDF + "type")
+    triples: int
+    subjects: int
+    objects: int
+    classes: dict[Any, int]
+    properties: dict[Any, int]
+    graphs: dict[str, int]
+
+
+def void_statistics(graphs: dict[str, list[Triple]]) -> VoidStatistics:
+    """The VoID statistics of ``graphs`` (rdflib triples, or any hashable terms whose
+    ``str()`` is the IRI of an IRI, as Oxigraph's are not: see
+    :func:`clustergraph.publish.run.catalog_triples`)."""
     # map/itemgetter and a set of the rdf:type terms keep the passes over every triple in C
     # (a str() per triple for each statistic was most of a 1M-triple export's record)
     triples = set().union(*graphs.values())
@@ -275,45 +296,67 @@ def void_description(graphs: dict[str, list[Triple]], subject: str = DATASET) ->
     for subj, p, o in triples:
         if p in type_terms:
             instances.setdefault(o, set()).add(subj)
+    return VoidStatistics(
+        triples=len(triples),
+        subjects=len(set(map(itemgetter(0), triples))),
+        objects=len(set(map(itemgetter(2), triples))),
+        classes={cls: len(members) for cls, members in instances.items()},
+        properties=dict(properties),
+        graphs={gname: len(ts) for gname, ts in graphs.items()},
+    )
+
+
+def void_description(graphs: dict[str, list[Triple]], subject: str = DATASET,
+                     stats: VoidStatistics | None = None) -> Iterator[Triple]:
+    """VoID statistics of the exported graphs: totals, one class and one property partition
+    per class and property, one subset per named graph. ``stats`` (rdflib terms), if given,
+    are used instead of counting ``graphs``."""
+    import rdflib
+
+    if stats is None:
+        stats = void_statistics(graphs)
+    s = _iri(subject)
+    a = _iri(RDF + "type")
     integer = XSD + "integer"
     yield s, a, _iri(VOID + "Dataset")
-    yield s, _iri(VOID + "triples"), _lit(len(triples), datatype=integer)
-    yield s, _iri(VOID + "classes"), _lit(len(instances), datatype=integer)
-    yield s, _iri(VOID + "properties"), _lit(len(properties), datatype=integer)
-    subjects = set(map(itemgetter(0), triples))
-    objects = set(map(itemgetter(2), triples))
-    yield s, _iri(VOID + "distinctSubjects"), _lit(len(subjects), datatype=integer)
-    yield s, _iri(VOID + "distinctObjects"), _lit(len(objects), datatype=integer)
+    yield s, _iri(VOID + "triples"), _lit(stats.triples, datatype=integer)
+    yield s, _iri(VOID + "classes"), _lit(len(stats.classes), datatype=integer)
+    yield s, _iri(VOID + "properties"), _lit(len(stats.properties), datatype=integer)
+    yield s, _iri(VOID + "distinctSubjects"), _lit(stats.subjects, datatype=integer)
+    yield s, _iri(VOID + "distinctObjects"), _lit(stats.objects, datatype=integer)
     yield s, _iri(VOID + "uriSpace"), _lit(BASE + "id/")
-    for cls in sorted(instances, key=str):
+    for cls in sorted(stats.classes, key=str):
         if not isinstance(cls, rdflib.URIRef):
             continue
         part = _iri(f"{subject}#class-{_slug(str(cls))}")
         yield s, _iri(VOID + "classPartition"), part
         yield part, a, _iri(VOID + "Dataset")
         yield part, _iri(VOID + "class"), cls
-        yield part, _iri(VOID + "entities"), _lit(len(instances[cls]), datatype=integer)
-    for prop in sorted(properties, key=str):
+        yield part, _iri(VOID + "entities"), _lit(stats.classes[cls], datatype=integer)
+    for prop in sorted(stats.properties, key=str):
         part = _iri(f"{subject}#property-{_slug(str(prop))}")
         yield s, _iri(VOID + "propertyPartition"), part
         yield part, a, _iri(VOID + "Dataset")
         yield part, _iri(VOID + "property"), prop
-        yield part, _iri(VOID + "triples"), _lit(properties[prop], datatype=integer)
-    for gname in sorted(graphs):
+        yield part, _iri(VOID + "triples"), _lit(stats.properties[prop], datatype=integer)
+    for gname in sorted(stats.graphs):
         g = _graph_node(gname)
         yield s, _iri(VOID + "subset"), g
         yield g, a, _iri(VOID + "Dataset")
-        yield g, _iri(VOID + "triples"), _lit(len(graphs[gname]), datatype=integer)
+        yield g, _iri(VOID + "triples"), _lit(stats.graphs[gname], datatype=integer)
 
 
-def record(graphs: dict[str, list[Triple]], formats: Iterable[Any]) -> list[Triple]:
+def record(graphs: dict[str, list[Triple]], formats: Iterable[Any],
+           stats: VoidStatistics | None = None) -> list[Triple]:
     """The DCAT-AP 3 catalogue record (with VoID) of an export of ``graphs``, which maps
     named-graph IRIs to rdflib triples (as :func:`clustergraph.export.build` makes them),
     with one distribution per format of ``formats`` (:data:`clustergraph.export.FORMATS`'
     values: each has ``name``, ``label``, ``file_type``, ``media_type`` and ``quads``).
 
     The formats are a parameter, not imported, so that this module does not depend on the
-    export module that calls it."""
+    export module that calls it. With ``stats`` (:func:`void_statistics` of the whole
+    graphs), ``graphs`` need only hold the triples of :data:`RECORD_PREDICATES` and those
+    typing a ``cg:Factsheet``: the rest of the record reads nothing else."""
     out: list[Triple] = []
     add = out.append
     a = _iri(RDF + "type")
@@ -453,5 +496,5 @@ def record(graphs: dict[str, list[Triple]], formats: Iterable[Any]) -> list[Trip
     add((_iri(BASE), a, _iri(FOAF + "Document")))
 
     # VoID
-    out += void_description(graphs)
+    out += void_description(graphs, stats=stats)
     return out

@@ -98,3 +98,45 @@ def test_virtuoso_durations() -> None:
     assert virtuoso_duration(lit("P10Y", "duration")) == lit("120", "duration")
     assert virtuoso_duration(lit("P1DT2H", "duration")) == lit("93600.0", "duration")
     assert virtuoso_duration(lit("P1Y2D", "duration")) == lit("P1Y2D", "duration")
+
+
+def test_the_record_is_the_one_a_full_rdflib_conversion_gives(kg, tmp_path) -> None:
+    """catalog_triples counts the VoID statistics on N-Triples lines and converts only what
+    the record reads: the record must be the one dcat.record gives on every triple as
+    rdflib terms (the export's path), edge cases included: a literal typed as a class, two
+    spellings of one integer, a language tag, a triple in two graphs."""
+    from clustergraph import dcat
+    from clustergraph.export import rdflib_term
+    from clustergraph.formats import FORMATS
+    from clustergraph.publish.run import (
+        _planned,
+        catalog_triples,
+        local_graphs,
+        publication_record,
+    )
+    from clustergraph.store import load, to_oxigraph_term
+
+    folder = tmp_path / "fictland"
+    folder.mkdir()
+    (folder / "extra.ttl").write_text(
+        "@prefix ex: <https://example.org/fictional/> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        'ex:a a ex:Thing, "not a class" ; ex:q "007"^^xsd:integer, "7"^^xsd:integer .\n'
+        'ex:b ex:label "Fictional"@en-GB ; ex:parts ( ex:a ex:b ) .\n'
+        "<https://w3id.org/clustergraph/id/policy/be-001> ex:q ex:a .\n")
+    big = load(extra_files=[str(folder / "extra.ttl")])
+    t = target("http://127.0.0.1:1/store")
+    graphs = local_graphs(big)
+    planned = {name: _planned(name, ts) for name, ts in graphs.items()}
+    as_rdflib = {g: [(rdflib_term(x.subject), rdflib_term(x.predicate), rdflib_term(x.object))
+                     for x in ts] for g, ts in graphs.items()}
+    full = [ox.Triple(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o))
+            for s, p, o in dcat.record(as_rdflib, FORMATS.values())]
+    got = catalog_triples(graphs, planned, t)
+    assert got == full + publication_record(planned, t)
+    void = {(x.predicate.value.split("#")[1], x.object.value) for x in got
+            if x.subject.value == dcat.DATASET and x.predicate.value.startswith(dcat.VOID)
+            and isinstance(x.object, ox.Literal) and x.predicate.value != dcat.VOID + "uriSpace"}
+    assert ("triples", str(len(set().union(*({(x.subject, x.predicate, x.object) for x in ts}
+                                              for ts in graphs.values()))))) in void
+    assert len(void) == 5  # triples, classes, properties, distinct subjects and objects

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from clustergraph.cli import main
+from clustergraph.errors import EndpointError
 from clustergraph.publish.canonical import canonical_lines, digest, store_form, store_types
 from clustergraph.publish.client import StoreClient, credentials
 from clustergraph.publish.profiles import target
@@ -250,19 +251,15 @@ def test_a_store_that_never_answers(runner) -> None:
                              f"checking <{GRAPH_BASE}ontology> on the store within 1 s\n")
 
 
-def test_a_reader_never_sees_a_half_replaced_graph(store, runner, tmp_path, request) -> None:
+def test_a_reader_never_sees_a_half_replaced_graph(store, runner, tmp_path) -> None:
     """While a larger graph replaces a small one, a reader counting the graph in a loop sees
-    only the old count or the new one."""
+    only the old count or the new one. On Virtuoso this holds with serializable as the
+    default isolation (servers.VIRTUOSO_ISOLATION, as the README tells a portal to set):
+    under read committed a reader counted 197,140 of 200,000 triples while a MOVE
+    committed, under repeatable read 17,505 of 20,000. Under serializable a reader and the
+    replace can deadlock: Virtuoso rolls one back, the publisher sends its replace again,
+    and gives up (exit 6, the graph as it was) if every try deadlocks."""
     import threading
-
-    if request.node.callspec.params["store"] == "virtuoso":
-        # Seen once in a full CI run on a loaded machine: a reader counted 17,690 of the
-        # 20,000 new triples while Virtuoso 7.2 ran the one MOVE request, so its endpoint
-        # does not run a large MOVE as one transaction for readers. Not strict: it depends on
-        # timing, and usually the reader sees only the old and the new counts. Documented in
-        # the README's publish section; to be fixed in the Virtuoso profile.
-        request.applymarker(pytest.mark.xfail(
-            strict=False, reason="Virtuoso 7.2: a reader can see a MOVE half done"))
 
     old = fictional(tmp_path / "old", 5, "old")
     assert runner.invoke(main, ["publish", "--to", store.gsp_url, "--layers", "data",
@@ -272,9 +269,13 @@ def test_a_reader_never_sees_a_half_replaced_graph(store, runner, tmp_path, requ
     done = threading.Event()
     reader = client_for(store)
 
-    def read() -> None:
+    def read() -> None:  # a portal's readers, one query after the other
         while not done.is_set():
-            seen.append(reader.count(FICT))
+            try:
+                seen.append(reader.count(FICT))
+            except EndpointError as exc:  # Virtuoso chose the reader as a deadlock's victim
+                assert store.kind == "virtuoso" and "SR172: Transaction deadlocked" in str(exc)
+            time.sleep(0.02)
 
     thread = threading.Thread(target=read)
     thread.start()
@@ -284,7 +285,18 @@ def test_a_reader_never_sees_a_half_replaced_graph(store, runner, tmp_path, requ
     finally:
         done.set()
         thread.join(timeout=60)
-    assert result.exit_code == 0, result.output
-    seen.append(reader.count(FICT))
-    assert set(seen) == {40, 2500 * 8}, sorted(set(seen))[:10]
     assert len(seen) > 5
+    if result.exit_code == 0:
+        seen.append(reader.count(FICT))
+        assert set(seen) == {40, 2500 * 8}, sorted(set(seen))[:10]
+    else:
+        # Virtuoso, under a reader that never pauses, can deadlock the replace on every one
+        # of its 13 tries (seen under load): the publication stops, one line, exit 6, and
+        # the graph is the old one; what the reader saw is still only whole graphs
+        assert store.kind == "virtuoso", result.output
+        assert result.exit_code == 6, result.output
+        assert "Virtuoso 40001 Error SR172: Transaction deadlocked" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert set(seen) == {40}, sorted(set(seen))[:10]
+        assert remote(store, FICT)[0] == 40
+

@@ -51,7 +51,7 @@ def publish_command(to: str, store_type: str | None, dry_run: bool, timeout: flo
     from ..store import load, open_store
     from .client import StoreClient, credentials
     from .profiles import target as make_target
-    from .run import make_plan, publish
+    from .run import make_plan, plan_graphs, publish
 
     chosen = LAYERS if layers in ("", "all") else tuple(
         v.strip() for v in layers.split(",") if v.strip())
@@ -64,8 +64,8 @@ def publish_command(to: str, store_type: str | None, dry_run: bool, timeout: flo
     tgt = make_target(to, store_type)
     started = time.perf_counter()
     kg = open_store(store_dir) if store_dir else load(chosen, extra_files=files)
-    plan = make_plan(kg, tgt, chosen)
     if dry_run:
+        plan = make_plan(kg, tgt, chosen)
         click.echo(f"plan: publish to {tgt.origin} ({tgt.profile.name}; default graph: "
                    f"{tgt.profile.default_graph})")
         width = max(len(g.name) for g in plan.graphs)
@@ -86,6 +86,8 @@ def publish_command(to: str, store_type: str | None, dry_run: bool, timeout: flo
                        f"{item.rewritten} value(s) in its own form ({forms}; see the README)",
                        err=True)
 
-    publish(plan, client, progress)
-    click.echo(f"clustergraph: published {len(plan.graphs)} graphs, {plan.triples} triples "
+    # each graph is uploaded while the next is made
+    items = publish(plan_graphs(kg, tgt, chosen), client, progress)
+    triples = sum(i.count for i in items)
+    click.echo(f"clustergraph: published {len(items)} graphs, {triples} triples "
                f"to {tgt.origin} in {time.perf_counter() - started:.1f} s", err=True)

@@ -29,6 +29,7 @@ import os
 import re
 import secrets
 import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -41,6 +42,8 @@ from .profiles import Target
 USER_ENV = "CLUSTERGRAPH_STORE_USER"
 PASSWORD_ENV = "CLUSTERGRAPH_STORE_PASSWORD"
 NTRIPLES = "application/n-triples"
+#: How many times an update the store rolled back is sent again (``StoreClient.update``).
+RETRIES = 12
 
 
 class AuthError(ClustergraphError):
@@ -206,22 +209,41 @@ class StoreClient:
         what = f"the upload of <{graph}>"
         if self.profile.staging_upload == "post-bulk":
             self.update(self.profile.drop.format(graph=f"<{graph}>"), what=what)
-            self.request("POST", url + "&no_transaction", data, {"Content-Type": NTRIPLES},
-                         what=what)
+            self.post_bulk(graph, data, what=what)
         else:
             self.request("PUT", url, data, {"Content-Type": NTRIPLES}, what=what)
+
+    def post_bulk(self, graph: str, data: bytes, what: str = "") -> None:
+        """Add ``data`` (N-Triples) to ``graph`` with Oxigraph's bulk loader (``POST`` with
+        ``no_transaction``), which makes all of it visible at once when it commits."""
+        self._prime()
+        url = self.target.graph_url(self.profile.gsp_path, graph)
+        self.request("POST", url + "&no_transaction", data, {"Content-Type": NTRIPLES},
+                     what=what or f"the upload of <{graph}>")
 
     def get_graph(self, graph: str) -> bytes:
         self._prime()
         return self.request("GET", self.target.graph_url(self.profile.read_path, graph),
                             headers={"Accept": NTRIPLES}, what=f"reading <{graph}> back")
 
-    def update(self, text: str, what: str) -> None:
+    def update(self, text: str, what: str, retry: bool = False) -> None:
+        """Send one SPARQL Update request. With ``retry``, an answer saying the store rolled
+        it back (the profile's ``rolled_back``: a deadlock) is followed by up to
+        :data:`RETRIES` more tries, a little later each: for requests that are one
+        transaction, so that a rolled-back try changed nothing."""
         self._prime()
         body = urllib.parse.urlencode({"update": text}).encode()
-        self.request("POST", self.target.url(self.profile.update_path), body,
-                     {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
-                     what=what)
+        marker = self.profile.rolled_back
+        for attempt in range(RETRIES + 1):
+            try:
+                self.request("POST", self.target.url(self.profile.update_path), body,
+                             {"Content-Type": "application/x-www-form-urlencoded; "
+                                              "charset=utf-8"}, what=what)
+                return
+            except EndpointError as exc:
+                if not (retry and marker and marker in str(exc)) or attempt == RETRIES:
+                    raise
+                time.sleep(min(0.5 * (attempt + 1), 3.0))
 
     def count(self, graph: str, what: str = "") -> int:
         """The number of triples in ``graph``, by a SPARQL query."""

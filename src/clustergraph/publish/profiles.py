@@ -28,6 +28,20 @@ class StoreProfile:
     ``staging_upload``: how the staging graph is uploaded: ``"put"`` (a Graph Store ``PUT``,
     which replaces it), or ``"post-bulk"`` (dropped first, then a ``POST`` with Oxigraph's
     ``no_transaction``, its bulk loader: not atomic, which a staging graph need not be);
+    ``fill_empty``: how a graph the store does not hold yet (no triples) gets its verified
+    content: ``"replace"`` (the ``replace`` request, as for any graph) or ``"post-bulk"``
+    (the same N-Triples again, through Oxigraph's bulk loader, which makes what it loads
+    visible in one step at its commit: one RocksDB ingestion of every index's files, and
+    nothing if the upload fails; a third of a ``MOVE``'s time, which copies each triple in a
+    transaction);
+    ``read_separator``: what the store writes between the terms of an N-Triples line it
+    gives back (Virtuoso: a tab), so that lines already in the canonical form but for it
+    are recognised without parsing them;
+    ``uploads``: how many graphs are published at the same time (each still staged,
+    verified and replaced on its own);
+    ``rolled_back``: the text of the store's error answer saying that it rolled an update
+    back and it can be sent again (a deadlock), or ``""``: the replace and the drops are
+    retried a few times on it;
     ``default_graph``: what the query endpoint's default graph is, for the README and
     ``--dry-run``; ``rewrites``: the values the store does not give back as they were sent
     (names in :data:`clustergraph.publish.canonical.STORE_FORMS`), compared in the store's
@@ -45,6 +59,10 @@ class StoreProfile:
     drop: str
     default_graph: str
     staging_upload: str = "put"
+    fill_empty: str = "replace"
+    rolled_back: str = ""
+    uploads: int = 1
+    read_separator: bytes = b" "
     rewrites: tuple[str, ...] = ()
 
 
@@ -61,6 +79,11 @@ VIRTUOSO = StoreProfile(
     drop="DROP SILENT GRAPH {graph}",
     default_graph="the union of all graphs (Virtuoso's default for /sparql without "
                   "default-graph-uri), its own system graphs included",
+    # under serializable isolation (what makes a replace atomic for its readers: see
+    # clustergraph.publish.servers.VIRTUOSO_ISOLATION) a reader can deadlock a MOVE, which
+    # Virtuoso then rolls back whole
+    rolled_back="40001 Error SR172: Transaction deadlocked",
+    read_separator=b"\t",
     # Virtuoso 7.2 keeps an xsd:duration as a number of months or seconds
     rewrites=("virtuoso-duration",),
 )
@@ -81,6 +104,7 @@ OXIGRAPH = StoreProfile(
                   "--union-default-graph (otherwise the empty default graph)",
     # its transactional PUT is about 2.5 times slower than the bulk loader
     staging_upload="post-bulk",
+    fill_empty="post-bulk",
 )
 
 PROFILES: dict[str, StoreProfile] = {p.name: p for p in (VIRTUOSO, OXIGRAPH)}
