@@ -169,15 +169,7 @@ def run_cmd(name: str | None, file: Path | None, params: tuple[str, ...], fmt: s
     from .params import executor, precheck, resolve
 
     precheck(q, values)  # a bad parameter name or literal fails before the graph is loaded
-    kg = None
-    if store_dir is not None:
-        from .store import open_store
-
-        kg = open_store(store_dir)
-    elif endpoint is None:
-        from .store import load
-
-        kg = load()
+    kg = _local_graph(store_dir, endpoint)
     # IRI parameters: a prefix, IRI, label or notation that names no value is exit 2
     values = resolve(q, values, executor(run, kg=kg, endpoint=endpoint, timeout=timeout))
     result = run(q, values, kg=kg, endpoint=endpoint, timeout=timeout,
@@ -189,6 +181,20 @@ def run_cmd(name: str | None, file: Path | None, params: tuple[str, ...], fmt: s
     if width is None:
         width = terminal_width(sys.stdout)
     click.echo(render(result, fmt, width), nl=False)
+
+
+def _local_graph(store_dir: str | None, endpoint: str | None):  # noqa: ANN202 - KnowledgeGraph
+    """The graph a command reads: the store at ``store_dir``, none when an endpoint is named
+    (the endpoint answers), else the bundled graph."""
+    if store_dir is not None:
+        from .store import open_store
+
+        return open_store(store_dir)
+    if endpoint is None:
+        from .store import load
+
+        return load()
+    return None
 
 
 @query.command("values")
@@ -226,15 +232,7 @@ def values_cmd(name: str, param: str, endpoint: str | None, store_dir: str | Non
     if p.type != "iri":
         raise UsageError(f"parameter {p.name!r} of {q.name!r} takes any {p.type} value "
                          f"({p.describe()}); only IRI parameters have a list of values")
-    kg = None
-    if store_dir is not None:
-        from .store import open_store
-
-        kg = open_store(store_dir)
-    elif endpoint is None:
-        from .store import load
-
-        kg = load()
+    kg = _local_graph(store_dir, endpoint)
     found = parameter_values(q, p, executor(run, kg=kg, endpoint=endpoint, timeout=timeout))
     if found is None:
         raise UsageError(f"parameter {p.name!r} of {q.name!r} takes any IRI of the graph "
