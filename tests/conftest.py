@@ -78,7 +78,35 @@ def pytest_runtest_logreport(report) -> None:  # noqa: ANN001
         _skipped_in_ci.append(f"{report.nodeid}: {reason}")
 
 
+_uncollected: list[str] = []
+
+
+def pytest_collection_finish(session) -> None:  # noqa: ANN001
+    """A run of the whole suite collects every tests/**/test_*.py (pytest's default
+    norecursedirs once left out tests/build unnoticed): a file it did not is a failed run."""
+    from pathlib import Path
+
+    here = Path(__file__).parent.resolve()
+    if [Path(a).resolve() for a in session.config.args] != [here]:
+        return  # a chosen part of the suite
+    collected = {Path(str(item.path)).resolve() for item in session.items}
+    deselected = session.config.getoption("-k") or session.config.getoption("-m")
+    if deselected:
+        return
+    _uncollected.extend(str(f.relative_to(here)) for f in sorted(here.rglob("test_*.py"))
+                        if f not in collected and "fixtures" not in f.parts
+                        and "w3c" not in f.parts)
+
+
 def pytest_sessionfinish(session, exitstatus) -> None:  # noqa: ANN001
+    if _uncollected:
+        import sys
+
+        print("\nthese test files were not collected, which fails the run:", file=sys.stderr)
+        for line in _uncollected:
+            print(f"  {line}", file=sys.stderr)
+        if session.exitstatus == 0:
+            session.exitstatus = 1
     if _skipped_in_ci:
         import sys
 
