@@ -609,15 +609,21 @@ class _Landscape:
             self.write(c.slug, name, c.slug, head,
                        lambda w, fn=fn, name=name: fn(w, c, self.rng(c.slug, name)), prefixes)
 
-    def _factsheet(self, w: _Writer, c: _Country, r: random.Random) -> None:
-        w.node(c.factsheet, (T, w.i(CG + "Factsheet")),
-               (LABEL, w.s(f"Synthetic country factsheet {c.name} ({EDITION} edition)")),
+    @staticmethod
+    def _factsheet_node(w: _Writer, c: _Country, iri: str, edition: str, data_date: str,
+                        *more: tuple) -> None:
+        """A synthetic factsheet of ``edition`` (``more``: statements of a later edition)."""
+        w.node(iri, (T, w.i(CG + "Factsheet")),
+               (LABEL, w.s(f"Synthetic country factsheet {c.name} ({edition} edition)")),
                (DCT + "title", w.s(f"Country factsheet: {c.name} (synthetic)")),
                (DCT + "isPartOf", w.i(DOC_FACTSHEETS)), (DCT + "publisher", w.i(ORG_ECCP)),
                (DCT + "spatial", w.i(c.iri)), (CG + "country", w.i(c.iri)),
-               (CG + "edition", w.year(EDITION)),
-               (CG + "dataDate", w.typed(DATA_DATE, XSD + "date")),
-               (RDFS + "comment", w.s(SYNTH_NOTE)))
+               (CG + "edition", w.year(edition)),
+               (CG + "dataDate", w.typed(data_date, XSD + "date")),
+               *more, (RDFS + "comment", w.s(SYNTH_NOTE)))
+
+    def _factsheet(self, w: _Writer, c: _Country, r: random.Random) -> None:
+        self._factsheet_node(w, c, c.factsheet, EDITION, DATA_DATE)
         for local, number, parent, cls, title in _PARTS:
             kind = "Annex" if local == "annex" else f"{local.split('-')[0].title()} {number}"
             w.node(c.fs + local, (T, w.i(CG + cls)),
@@ -1012,14 +1018,8 @@ class _Landscape:
         """The later edition of a country's factsheet: lasting things keep their IRIs; what
         this edition states (here the clusters of phase 1, revised) hangs from its parts."""
         factsheet = f"{ID}factsheet/{c.slug}-{NEXT_EDITION}"
-        w.node(factsheet, (T, w.i(CG + "Factsheet")),
-               (LABEL, w.s(f"Synthetic country factsheet {c.name} ({NEXT_EDITION} edition)")),
-               (DCT + "title", w.s(f"Country factsheet: {c.name} (synthetic)")),
-               (DCT + "isPartOf", w.i(DOC_FACTSHEETS)), (DCT + "publisher", w.i(ORG_ECCP)),
-               (DCT + "spatial", w.i(c.iri)), (CG + "country", w.i(c.iri)),
-               (CG + "edition", w.year(NEXT_EDITION)),
-               (CG + "dataDate", w.typed(NEXT_DATA_DATE, XSD + "date")),
-               (CG + "previousEdition", w.i(c.factsheet)), (RDFS + "comment", w.s(SYNTH_NOTE)))
+        self._factsheet_node(w, c, factsheet, NEXT_EDITION, NEXT_DATA_DATE,
+                             (CG + "previousEdition", w.i(c.factsheet)))
         section = f"{factsheet}/section-3"
         w.node(section, (T, w.i(CG + "Section")),
                (LABEL, w.s(f"{c.name} {NEXT_EDITION}, Section 3: National cluster policy")),
