@@ -11,6 +11,7 @@ import pytest
 
 from clustergraph.catalog import load_query, saved_queries
 from clustergraph.query import Token, tokens
+from clustergraph.sparql_text import closing_bracket
 
 #: Known exceptions, each with its reason (see VIRTUOSO_DIFFERS in the portability matrix).
 ALLOWED: set[tuple[str, str]] = set()
@@ -18,21 +19,6 @@ ALLOWED: set[tuple[str, str]] = set()
 
 def _code(text: str) -> list[Token]:
     return [t for t in tokens(text) if t.kind != "comment"]
-
-
-def _closing(toks: list[Token], k: int) -> int:
-    """Index of the bracket closing ``toks[k]``."""
-    opening = toks[k].kind
-    closing = {"lparen": "rparen", "open": "close"}[opening]
-    depth = 0
-    for i in range(k, len(toks)):
-        if toks[i].kind == opening:
-            depth += 1
-        elif toks[i].kind == closing:
-            depth -= 1
-            if depth == 0:
-                return i
-    return len(toks) - 1
 
 
 def _word(t: Token, *words: str) -> bool:
@@ -116,7 +102,7 @@ def problems(text: str, params: tuple[str, ...] = ()) -> list[tuple[str, str]]:
                               "is not portable; cast its STR(...)"))
         if _word(t, "OPTIONAL") and nxt is not None and nxt.kind == "open":
             optionals += 1
-            end = _closing(toks, k + 1)
+            end = closing_bracket(toks, k + 1, len(toks))
             for i in range(k + 2, end):
                 u = toks[i]
                 if u.kind == "other" and u.text == "*" and i > 0 and \
@@ -131,7 +117,7 @@ def problems(text: str, params: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     filtered_not_exists = False
     for k, t in enumerate(toks[:-2]):
         if _word(t, "NOT") and _word(toks[k + 1], "EXISTS") and toks[k + 2].kind == "open":
-            inner = toks[k + 3:_closing(toks, k + 2)]
+            inner = toks[k + 3:closing_bracket(toks, k + 2, len(toks))]
             filtered_not_exists |= any(_word(u, "FILTER") for u in inner)
     if path and filtered_not_exists:
         found.append(("path-and-not-exists", "a * or ? path with a FILTER NOT EXISTS { ... "

@@ -220,7 +220,7 @@ class CheckedQuery:
     subqueries: tuple[tuple[int, frozenset[str]], ...] = ()
 
 
-def _closing(toks: list[Token], k: int, last: int) -> int:
+def closing_bracket(toks: list[Token], k: int, last: int) -> int:
     """The index of the bracket that closes the first ``(`` or ``{`` at or after ``toks[k]``,
     looking before ``last`` (``last - 1`` if there is none)."""
     while k < last and toks[k].kind not in ("lparen", "open"):
@@ -267,7 +267,7 @@ def _in_scope(toks: list[Token], first: int, last: int, children: list[tuple[int
             k = child[1] + 1
             continue
         if t.kind == "word" and t.text.upper() in _NOT_IN_SCOPE:
-            k = _closing(toks, k + 1, last) + 1
+            k = closing_bracket(toks, k + 1, last) + 1
             continue
         if _is_word(t, "VALUES"):  # its variables, then its data block (no variables)
             k += 1
@@ -278,7 +278,7 @@ def _in_scope(toks: list[Token], first: int, last: int, children: list[tuple[int
                 while k < last and toks[k].kind == "var":
                     out.add(toks[k].text[1:])
                     k += 1
-            k = _closing(toks, k + 1, last) + 1
+            k = closing_bracket(toks, k + 1, last) + 1
             continue
         if t.kind == "lparen":
             expression.append(bool(expression and expression[-1])
@@ -333,8 +333,8 @@ def _subqueries(toks: list[Token], where_open: int) -> tuple[tuple[int, frozense
                 star = True
             elif u.kind == "open" and parens == 0:
                 wrapper = i - 1  # a subquery is always "{ SELECT ... }"
-                subs.append(_Subquery(wrapper, k, _closing(toks, k, len(toks)),
-                                      _closing(toks, wrapper, len(toks)),
+                subs.append(_Subquery(wrapper, k, closing_bracket(toks, k, len(toks)),
+                                      closing_bracket(toks, wrapper, len(toks)),
                                       None if star else frozenset(names)))
                 break
 
