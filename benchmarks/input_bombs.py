@@ -18,19 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-
-
-def laughs(levels: int) -> bytes:
-    decls = [' <!ENTITY lol "lol">']
-    prev = "lol"
-    for i in range(1, levels + 1):
-        decls.append(f' <!ENTITY lol{i} "{("&" + prev + ";") * 10}">')
-        prev = f"lol{i}"
-    return ('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n' + "\n".join(decls) + "\n]>\n"
-            f'<rdf:RDF xmlns:rdf="{RDF}" xmlns:ex="http://example.org/">\n'
-            f'<rdf:Description rdf:about="http://example.org/a"><ex:p>&{prev};</ex:p>'
-            "</rdf:Description>\n</rdf:RDF>\n").encode()
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from bombs import laughs  # noqa: E402 - tests/bombs.py, the file the tests refuse
 
 
 def run(args: list[str]) -> tuple[float, float, int]:

@@ -13,26 +13,11 @@ import threading
 from pathlib import Path
 
 import pytest
+from bombs import ROOT, laughs
 from click.testing import CliRunner
 
 from clustergraph import rdfin
 from clustergraph.cli import main
-
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-ROOT = f'<rdf:RDF xmlns:rdf="{RDF}" xmlns:ex="http://example.org/">\n'
-
-
-def laughs(levels: int) -> bytes:
-    """The "billion laughs" RDF/XML file: ``levels`` nested entities of ten references."""
-    decls = [' <!ENTITY lol "lol">']
-    prev = "lol"
-    for i in range(1, levels + 1):
-        decls.append(f' <!ENTITY lol{i} "{("&" + prev + ";") * 10}">')
-        prev = f"lol{i}"
-    return ('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n' + "\n".join(decls) + "\n]>\n"
-            + ROOT + f'<rdf:Description rdf:about="http://example.org/a"><ex:p>&{prev};'
-            "</ex:p></rdf:Description>\n</rdf:RDF>\n").encode()
-
 
 BOMB_LINE = 4  # the first nested entity is declared on line 4
 NESTED = ("the entity 'lol1' is defined through other entities or markup (nested entities can "

@@ -198,7 +198,7 @@ def needs_seccomp() -> None:
 def test_service_from_a_sealed_thread_makes_no_connection(listener) -> None:
     import pyoxigraph as ox
 
-    from clustergraph import netguard
+    from clustergraph import netguard, threads
 
     needs_seccomp()
 
@@ -211,13 +211,13 @@ def test_service_from_a_sealed_thread_makes_no_connection(listener) -> None:
 
     with pytest.raises(netguard.NetworkRefused, match=r"^the evaluation tried to open a "
                        r"network connection \(SERVICE\?\); refused, nothing was sent$"):
-        netguard.run_sealed(lambda: list(store.query(query)))
+        threads.run(lambda: list(store.query(query)), sealed=True)
     assert listener.count() == 1  # no new connection
     assert netguard.SECCOMP  # Linux on x86-64 or AArch64: the kernel filter is there
 
 
 def test_sealed_thread_cannot_open_a_socket_but_others_can(listener) -> None:
-    from clustergraph import netguard
+    from clustergraph import netguard, threads
 
     needs_seccomp()
     def attempt() -> str:
@@ -227,9 +227,9 @@ def test_sealed_thread_cannot_open_a_socket_but_others_can(listener) -> None:
             return f"refused: {exc}"
         return "connected"
 
-    assert netguard.run_sealed(attempt) == (
+    assert threads.run(attempt, sealed=True) == (
         f"refused: 127.0.0.1:{listener.port}: no connection may be made here; refused")
-    assert netguard.run_sealed(netguard.is_sealed) is True
+    assert threads.run(netguard.is_sealed, sealed=True) is True
 
     def raw_socket() -> str:  # below the audit hook: the kernel filter answers
         try:
@@ -238,7 +238,7 @@ def test_sealed_thread_cannot_open_a_socket_but_others_can(listener) -> None:
             return exc.strerror
         return "created"
 
-    assert netguard.run_sealed(raw_socket) == "Operation not permitted"
+    assert threads.run(raw_socket, sealed=True) == "Operation not permitted"
     assert netguard.is_sealed() is False
     assert attempt() == "connected"
     assert listener.count() == 1
@@ -247,14 +247,14 @@ def test_sealed_thread_cannot_open_a_socket_but_others_can(listener) -> None:
 def test_query_run_through_the_library_is_sealed(kg, listener) -> None:
     """The library's local path (what ``serve`` calls) runs in a sealed thread even when a
     query got past the text check: ``_local`` is handed the text directly here."""
-    from clustergraph import netguard, query
+    from clustergraph import netguard, query, threads
 
     needs_seccomp()
     text = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
     for timeout in (None, 5.0):
         with pytest.raises(netguard.NetworkRefused, match=r"^x: the query tried to open a "
                            r"network connection; refused, nothing was sent"):
-            query._within(timeout, lambda: query._local(kg, text, "x"), "x", sealed=True)
+            threads.run(lambda: query._local(kg, text, "x"), timeout=timeout, sealed=True)
     assert listener.count() == 0
 
 
@@ -280,12 +280,12 @@ def test_rdflib_service_from_a_sealed_thread_is_refused(listener) -> None:
     refuses the request before a socket is made."""
     import rdflib
 
-    from clustergraph import netguard
+    from clustergraph import netguard, threads
 
     graph = rdflib.Graph()
     query = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
     with pytest.raises(netguard.NetworkRefused) as refused:
-        netguard.run_sealed(lambda: list(graph.query(query)))
+        threads.run(lambda: list(graph.query(query)), sealed=True)
     assert str(refused.value) == (f"{listener.url}: no connection may be made here (only "
                                   "the --endpoint named); refused")
     assert listener.count() == 0

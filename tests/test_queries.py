@@ -5,7 +5,6 @@ beside them), a check that its parameters take effect, and the safety of paramet
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -1036,65 +1035,6 @@ def test_both_bindings_give_the_same_rows(kg, query: str) -> None:
 
 SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s2 a ?o2 . "
         "FILTER(STR(?o) < STR(?o2)) }")
-
-
-def test_without_a_timeout_the_query_runs_in_the_calling_thread() -> None:
-    import threading
-
-    from clustergraph.query import _within
-
-    assert _within(None, threading.current_thread, "q") is threading.current_thread()
-    worker = _within(5, threading.current_thread, "q")
-    assert worker is not threading.current_thread() and worker.daemon
-    # an idle worker is used again rather than a thread started per query
-    assert _within(5, threading.current_thread, "q") is worker
-
-
-def test_an_idle_worker_keeps_nothing_of_its_last_job() -> None:
-    import gc
-    import weakref
-
-    from clustergraph.query import _within
-
-    class Store:  # stands for the KnowledgeGraph a query's work closes over
-        pass
-
-    def work_on(store: Store) -> Callable[[], Store]:
-        return lambda: store
-
-    store = Store()
-    gone = weakref.ref(store)
-    work = work_on(store)
-    assert _within(5, work, "q") is store
-    del store, work
-    gc.collect()
-    assert gone() is None
-
-
-def test_concurrent_time_limits_restore_the_switch_interval() -> None:
-    import sys
-    import threading
-
-    from clustergraph.query import _within
-
-    before = sys.getswitchinterval()
-    inside: list[float] = []
-    entered, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        inside.append(sys.getswitchinterval())
-        entered.set()
-        release.wait(5)
-
-    first = threading.Thread(target=lambda: _within(5, hold, "q1"))
-    first.start()
-    assert entered.wait(5)
-    # a second caller starts and ends while the first still waits
-    assert _within(5, sys.getswitchinterval, "q2") == inside[0] < before
-    assert sys.getswitchinterval() == inside[0]  # the first is still waiting
-    release.set()
-    first.join(5)
-    assert sys.getswitchinterval() == before
 
 
 def test_after_a_timeout_the_next_query_runs(kg) -> None:

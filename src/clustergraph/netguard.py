@@ -25,16 +25,14 @@ audit hook, which cannot see Rust sockets, is all there is); it does not close s
 were open before the thread was sealed (none are shared with Oxigraph); it guards the
 evaluation threads, not the whole process (parsing of input files runs in the caller's
 thread; their loaders do not fetch). A thread is sealed for its lifetime, so sealed threads
-are pooled and used for local evaluation only.
+are pooled, for local evaluation only, by :mod:`clustergraph.threads`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import ctypes
 import errno
-import functools
 import platform
 import socket
 import sys
@@ -42,13 +40,13 @@ import threading
 import traceback
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
 from .errors import RefusedError
 
-__all__ = ["SECCOMP", "NetworkRefused", "drop_frames", "is_sealed", "offline", "only",
-           "proxies_for", "run_sealed", "seal_current_thread"]
+__all__ = ["SECCOMP", "NetworkRefused", "drop_frames", "is_sealed", "only", "proxies_for",
+           "seal_current_thread"]
 
 T = TypeVar("T")
 
@@ -139,45 +137,6 @@ def is_sealed() -> bool:
     return getattr(_local, "policy", None) == frozenset()
 
 
-# --------------------------------------------------------------------------- sealed workers
-
-
-class _Sealed:
-    """A pooled daemon thread, sealed, that runs the work handed to it."""
-
-    def __init__(self) -> None:
-        import queue
-
-        self.jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        ready = threading.Event()
-        self.error: BaseException | None = None
-        threading.Thread(target=self._loop, args=(ready,), name="clustergraph-sealed",
-                         daemon=True).start()
-        ready.wait()
-        if self.error is not None:
-            raise self.error
-
-    def _loop(self, ready: threading.Event) -> None:
-        try:
-            seal_current_thread()
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
-            self.error = exc
-            ready.set()
-            return
-        ready.set()
-        while True:
-            work, box, done = self.jobs.get()
-            try:
-                box.append((True, work()))
-            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
-                # the frames' locals (pyoxigraph results) are dropped here, in the thread
-                # that made them: pyoxigraph objects may not be dropped by another thread
-                drop_frames(exc)
-                box.append((False, exc))
-            del work
-            done.set()
-
-
 def drop_frames(exc: BaseException) -> None:
     """Clear the locals of every frame in ``exc``'s tracebacks (its context and cause
     too), in the thread that raised it: pyoxigraph objects there (query solutions) may not
@@ -188,49 +147,6 @@ def drop_frames(exc: BaseException) -> None:
         seen.add(id(current))
         traceback.clear_frames(current.__traceback__)
         current = current.__cause__ or current.__context__
-
-
-_pool: list[_Sealed] = []
-_pool_lock = threading.Lock()
-
-
-def run_sealed(work: Callable[[], T]) -> T:
-    """``work()`` run in a sealed thread (the calling one if it is sealed already); its
-    result returned, its exception raised here."""
-    if is_sealed():
-        return work()
-    with _pool_lock:
-        worker = _pool.pop() if _pool else None
-    if worker is None:
-        worker = _Sealed()
-    box: list[tuple[bool, Any]] = []
-    done = threading.Event()
-    # the caller's context variables go with the work (as asyncio.to_thread does): the
-    # command's --input-format for standard input, for example (clustergraph.rdfin)
-    context = contextvars.copy_context()
-    worker.jobs.put((lambda: context.run(work), box, done))
-    done.wait()  # Ctrl-C interrupts this wait; the worker then finishes on its own
-    with _pool_lock:
-        _pool.append(worker)
-    ok, value = box[0]
-    if not ok:
-        if isinstance(value, PermissionError) and "(os error 1)" in str(value):
-            # Oxigraph's (Rust) answer to a socket the filter refused: a query that got
-            # past the text check and tried to call out
-            raise NetworkRefused("the evaluation tried to open a network connection "
-                                 "(SERVICE?); refused, nothing was sent") from None
-        raise value
-    return value  # type: ignore[no-any-return]
-
-
-def offline(fn: Callable[..., T]) -> Callable[..., T]:
-    """Decorator: ``fn`` always runs in a sealed thread."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        return run_sealed(lambda: fn(*args, **kwargs))
-
-    return wrapper
 
 
 # --------------------------------------------------------------------------- audit hook

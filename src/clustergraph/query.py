@@ -22,23 +22,19 @@ starts fast. The network is contacted only when an ``endpoint`` is given.
 from __future__ import annotations
 
 import base64
-import contextlib
 import http.client
-import queue
-import sys
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from . import __version__, netguard
+from . import __version__, netguard, threads
 from .catalog import SavedQuery, saved_query
-from .errors import EndpointError, InputError, QueryTimeout, UsageError
+from .errors import EndpointError, InputError, UsageError
 from .namespaces import DCT, RDFS, SKOS
 from .sparql_text import CheckedQuery, Token, check_query, tokens, with_values
 
@@ -49,7 +45,6 @@ __all__ = ["CheckedQuery", "QueryResult", "Token", "check_query", "run", "saved_
            "tokens", "with_values"]
 
 DEFAULT_TIMEOUT = 30.0
-T = TypeVar("T")
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 @dataclass
@@ -132,143 +127,6 @@ def _best_labels(result: QueryResult) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- running
-
-
-class _Worker:
-    """A daemon thread that runs query work handed to it, one job at a time.
-
-    Oxigraph cannot be interrupted while it evaluates, so a time limit is kept by running the
-    work here while the caller waits: past the limit the caller gives up on the job (its
-    result is dropped, never shown in part), and this thread ends after it. Idle workers are
-    kept for the next call: starting a thread per query cost about as much as a small query.
-    """
-
-    def __init__(self, sealed: bool) -> None:
-        self.jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
-        self.sealed = sealed
-        self.error: BaseException | None = None
-        ready = threading.Event()
-        threading.Thread(target=self._loop, args=(ready,), name="clustergraph-query",
-                         daemon=True).start()
-        ready.wait()
-        if self.error is not None:
-            raise self.error
-
-    def _loop(self, ready: threading.Event) -> None:
-        if self.sealed:  # a worker for local evaluation: no network socket, ever
-            try:
-                netguard.seal_current_thread()
-            except BaseException as exc:  # noqa: BLE001 - re-raised by the caller
-                self.error = exc
-                ready.set()
-                return
-        ready.set()
-        while True:
-            job = self.jobs.get()
-            job.run()
-            abandoned = job.abandoned
-            # an idle worker holds nothing of its last job (its store, its result)
-            del job
-            if abandoned:
-                return  # its caller timed out and did not put this worker back
-
-
-class _Job:
-    def __init__(self, work: Callable[[], object]) -> None:
-        self.work = work
-        self.done = threading.Lock()
-        self.done.acquire()
-        self.state = threading.Lock()
-        self.finished = self.abandoned = False
-        self.value: object = None
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            self.value = self.work()
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
-            # pyoxigraph results in the frames are dropped here, in the thread that made them
-            netguard.drop_frames(exc)
-            self.error = exc
-        self.work = _done  # the closure holds the store: not kept past the job
-        with self.state:
-            self.finished = True
-        self.done.release()
-
-    def wait(self, timeout: float | None) -> bool:
-        """Whether the job finished within ``timeout`` (``None``: waits until it does); if
-        not, it is abandoned."""
-        if self.done.acquire(timeout=-1 if timeout is None else timeout):
-            return True
-        with self.state:
-            self.abandoned = not self.finished
-            return self.finished
-
-
-def _done() -> None:
-    """What a finished job's work becomes."""
-
-
-_idle: dict[bool, list[_Worker]] = {True: [], False: []}  # by sealed
-_idle_lock = threading.Lock()
-_waiting = 0  # callers waiting for a worker (under _idle_lock)
-_interval = sys.getswitchinterval()
-
-
-@contextlib.contextmanager
-def _short_switch_interval() -> Iterator[None]:
-    """While any caller waits for a worker, a 0.1 ms switch interval (restored when the last
-    one stops waiting, so that two threads running queries do not leave it changed).
-
-    While Oxigraph evaluates it releases the GIL, but the worker holds it while it turns
-    solutions into Python objects, and the waiting thread then only gets it back at the next
-    forced switch (5 ms by default)."""
-    global _waiting, _interval
-    with _idle_lock:
-        if _waiting == 0:
-            _interval = sys.getswitchinterval()
-            sys.setswitchinterval(min(_interval, 0.0001))
-        _waiting += 1
-    try:
-        yield
-    finally:
-        with _idle_lock:
-            _waiting -= 1
-            if _waiting == 0:
-                sys.setswitchinterval(_interval)
-
-
-def _within(timeout: float | None, work: Callable[[], T], what: str,
-            sealed: bool = False) -> T:
-    """Run ``work`` with a time limit (``None``: none), in a worker thread, sealed if
-    ``sealed`` (see :mod:`clustergraph.netguard`); without a limit and unsealed (or in a
-    thread sealed already), in the calling thread."""
-    if timeout is None and (not sealed or netguard.is_sealed()):
-        return work()
-    if timeout is not None and not 0 < timeout <= threading.TIMEOUT_MAX:  # refuses nan
-        raise UsageError(f"--timeout must be a positive number of seconds (got {timeout:g})")
-    with _idle_lock:
-        idle = _idle[sealed]
-        worker = idle.pop() if idle else None
-    if worker is None:
-        worker = _Worker(sealed)
-    job = _Job(work)
-    with _short_switch_interval():
-        try:
-            worker.jobs.put(job)
-            finished = job.wait(timeout)
-        except BaseException:  # e.g. Ctrl-C while waiting: the worker is kept only if done
-            if job.wait(0):
-                with _idle_lock:
-                    _idle[sealed].append(worker)
-            raise
-    if not finished:
-        raise QueryTimeout(f"{what} ran past the {timeout or 0:g} s timeout; stopped, no result")
-    with _idle_lock:
-        _idle[sealed].append(worker)
-    if job.error is not None:
-        raise job.error
-    return job.value  # type: ignore[return-value]
 
 
 def _local(kg: KnowledgeGraph, text: str, name: str,
@@ -453,5 +311,6 @@ def run(
                 result.labels = _best_labels(_local(kg, _label_query(result.iris()), "labels"))
             return result
 
-    return _within(timeout, work, f"query {query.name!r}", sealed=endpoint is None)
+    return threads.run(work, timeout=timeout, sealed=endpoint is None,
+                       what=f"query {query.name!r}")
 

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import netguard, sparql_text
+from . import sparql_text, threads
 from .errors import InputError, RefusedError, UsageError
 from .namespaces import CG, CGSH, DCT, FOAF, OWL, PROV, RDF_TYPE, RDFS, SCHEMA, SH, SKOS
 from .namespaces import compact as _compact
@@ -225,7 +225,7 @@ def _refuse_network_in_data(kg: KnowledgeGraph) -> None:
 # ---------------------------------------------------------------------------------------
 
 
-@netguard.offline  # evaluation in a thread that cannot open a network socket
+@threads.offline  # evaluation in a thread that cannot open a network socket
 def validate(
     data: KnowledgeGraph | Sequence[str | Path] | None = None,
     *,
@@ -291,7 +291,7 @@ def validate(
 _DATA_GRAPH = "urn:clustergraph:validate:data"
 
 
-@netguard.offline  # like validate(): the engines run in a thread without network sockets
+@threads.offline  # like validate(): the engines run in a thread without network sockets
 def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph,
                    engine: str = "oxigraph") -> ValidationResult:
     """Validate an rdflib ``data`` graph against the rdflib ``shapes`` graph alone (not the

@@ -215,6 +215,20 @@ def test_an_entity_of_a_country_is_of_the_file_s_unless_it_says(tmp_path: Path) 
                   "policy/dk-fictional-policy": COUNTRY + "DNK"}
 
 
+def test_country_none_on_an_entity_that_is_never_of_a_country_is_refused(tmp_path: Path) -> None:
+    """`country: none` on an observation would say nothing (an observation is of no country
+    anyway): the curator is told, with the line, instead of the field being dropped."""
+    code, _, err = _build(tmp_path, HEAD + """  table-1:
+    - {id: observation/dk-2024-fictional, measure: networks-supported, refArea: DNK,
+       value: 3, country: none}
+""")
+    line = (HEAD + "  table-1:\n").count("\n") + 2  # the line with `country: none`
+    assert (code, err) == (3, f"clustergraph: error: {{f}}:{line}: "
+                              "observation/dk-2024-fictional.country: 'none' says that an entity is of no "
+                              "country, but a cg:Observation is never of one: leave the field "
+                              "out\n")
+
+
 def test_a_field_s_one_entity_needs_no_list(tmp_path: Path) -> None:
     listed = HEAD + """  table-1:
     - id: policy/dk-fictional-policy

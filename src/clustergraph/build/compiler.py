@@ -452,6 +452,11 @@ def _node(ctx: Ctx, node: yaml.Node, path: str, prov: list, parent: str | None,
         if key in ("id", "a", "from", "also"):
             continue
         if key == "country" and isinstance(vn, yaml.ScalarNode) and vn.value == "none":
+            if not COUNTRY_CLASSES.intersection(types):  # would say nothing: refused
+                shown = ", ".join(sorted("cg:" + t[len(CG):] if t.startswith(CG) else t
+                                         for t in types))
+                raise ctx.err(vn, f"{path}.country", f"'none' says that an entity is of no "
+                              f"country, but a {shown} is never of one: leave the field out")
             continue  # of no country (not the file's)
         fpath = f"{path}.{key}"
         if key == "years":
