@@ -1,0 +1,178 @@
+"""The jobs of one server process, evaluated on a thread of their own under a time limit.
+
+A server process (:mod:`clustergraph.serve.prefork`) holds its connections on an event loop
+and its graph in memory (or its store open read-only); :class:`Runner` evaluates the jobs
+of :mod:`clustergraph.serve.worker` on a dedicated evaluation thread, so the event loop
+stays free while Oxigraph evaluates (pyoxigraph releases the GIL while it evaluates a
+query). One job evaluates at a time; the others wait in line, within their own deadline
+(past it, 503: "every query slot stayed busy").
+
+Oxigraph cannot cancel a query. A job still running at its deadline answers 503 at once;
+its thread is abandoned (it ends when its query does), a new evaluation thread takes the
+jobs waiting in line, and ``on_stuck`` is called: the server process then stops accepting,
+lets its other requests finish and exits, and the supervisor starts another in its place,
+so the CPU the runaway query uses is freed when the process ends (at most the time limit
+later, however long the query would have run). A caller that goes away (the client
+disconnected) does not free the slot: the job still holds it until it ends or reaches its
+deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import queue
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import QueryTimeout
+from . import worker
+
+INTERNAL = {"ok": False, "status": 500,
+            "message": "internal error: the server could not answer this request"}
+
+
+class _Job:
+    __slots__ = ("job", "future", "loop", "timer", "over")
+
+    def __init__(self, job: dict, future: asyncio.Future, loop: asyncio.AbstractEventLoop):
+        self.job = job
+        self.future = future
+        self.loop = loop
+        self.timer: asyncio.TimerHandle | None = None
+        self.over = False  # answered (or expired): nothing more to do
+
+
+class Runner:
+    """Jobs over the bundled graph (``store_dir=None``) or a store, one at a time, each
+    within ``timeout`` seconds of its call (waiting in line included)."""
+
+    def __init__(self, store_dir: str | None = None,
+                 on_stuck: Callable[[], None] | None = None) -> None:
+        self.store_dir = store_dir
+        self.on_stuck = on_stuck
+        self.kg: Any = None
+        self.stuck = 0  #: jobs that ran past their deadline
+        self._busy = False
+        self._waiters: collections.deque[asyncio.Future] = collections.deque()
+        self._queue: queue.SimpleQueue | None = None
+        self._current: _Job | None = None
+
+    # ----------------------------------------------------------------- life cycle
+
+    def load(self) -> None:
+        """Load the graph (a :class:`~clustergraph.errors.ClustergraphError` if it cannot
+        be) and start the evaluation thread; once."""
+        if self.kg is None:
+            self.kg = worker.open_graph(self.store_dir)
+        if self._queue is None:
+            self._queue = self._thread()
+
+    async def start(self) -> None:
+        self.load()
+
+    async def close(self) -> None:
+        if self._queue is not None:
+            self._queue.put(None)
+            self._queue = None
+
+    def _thread(self) -> queue.SimpleQueue:
+        jobs: queue.SimpleQueue = queue.SimpleQueue()
+        threading.Thread(target=self._evaluate, args=(jobs,), daemon=True,
+                         name="clustergraph-serve-evaluate").start()
+        return jobs
+
+    def _evaluate(self, jobs: queue.SimpleQueue) -> None:
+        """The evaluation thread: answer jobs until told to stop (``None``)."""
+        while True:
+            item = jobs.get()
+            if item is None:
+                return
+            try:
+                result = worker.answer(self.kg, item.job)
+            except Exception:  # a bug: said in the log, a sentence in the response
+                traceback.print_exc(file=sys.stderr)
+                result = INTERNAL
+            try:
+                item.loop.call_soon_threadsafe(self._finished, item, result)
+            except RuntimeError:  # the loop is closed: the server is stopping
+                return
+
+    # ----------------------------------------------------------------- jobs
+
+    async def call(self, job: dict, timeout: float) -> dict:
+        """The answer to ``job`` within ``timeout`` seconds; :class:`QueryTimeout` past it
+        (the job then abandoned, ``on_stuck`` called if it had started)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        if self._busy:
+            waiter = loop.create_future()
+            self._waiters.append(waiter)
+            try:
+                await asyncio.wait_for(waiter, timeout)
+            except BaseException as exc:
+                if waiter.done() and not waiter.cancelled():
+                    self._release()  # handed the slot just too late: pass it on
+                if isinstance(exc, TimeoutError):
+                    raise QueryTimeout(f"every query slot stayed busy for the {timeout:g} s "
+                                       "limit; try again later") from None
+                raise
+            if deadline - loop.time() < 0.001:  # the slot came with no time left to use it
+                self._release()
+                raise QueryTimeout(f"every query slot stayed busy for the {timeout:g} s "
+                                   "limit; try again later")
+        else:
+            self._busy = True
+        if self._queue is None:
+            self.load()
+        item = _Job(job, loop.create_future(), loop)
+        item.timer = loop.call_at(deadline, self._expired, item, timeout)
+        self._current = item
+        self._queue.put(item)
+        return await item.future
+
+    def _finished(self, item: _Job, result: dict) -> None:
+        """On the loop: a job's answer (ignored if it expired meanwhile)."""
+        if item.over:
+            return
+        item.over = True
+        item.timer.cancel()
+        if not item.future.done():  # not cancelled (the client still waits)
+            item.future.set_result(result)
+        self._current = None
+        self._release()
+
+    def _expired(self, item: _Job, timeout: float) -> None:
+        """On the loop: a job reached its deadline still running."""
+        if item.over:
+            return
+        item.over = True
+        self.stuck += 1
+        if not item.future.done():
+            item.future.set_exception(QueryTimeout(
+                f"the query ran past the {timeout:g} s time limit and was stopped; "
+                "no result"))
+        # its thread is stuck in that query: it is left to end with it (or with the
+        # process), a new one takes the jobs in line
+        old, self._queue = self._queue, self._thread()
+        old.put(None)
+        self._current = None
+        self._release()
+        if self.on_stuck is not None:
+            self.on_stuck()
+
+    def _release(self) -> None:
+        """The slot to the first caller waiting, else free."""
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self._busy = False
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
