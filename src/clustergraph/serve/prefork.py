@@ -249,6 +249,3 @@ class Supervisor:
                 c.process.join(timeout=5)
             c.conn.close()
         self.children.clear()
-
-    def pids(self) -> list[int]:
-        return sorted(c.process.pid for c in self.children if c.process.pid)

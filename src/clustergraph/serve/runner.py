@@ -4,8 +4,9 @@ A server process (:mod:`clustergraph.serve.prefork`) holds its connections on an
 and its graph in memory (or its store open read-only); :class:`Runner` evaluates the jobs
 of :mod:`clustergraph.serve.worker` on a dedicated evaluation thread, so the event loop
 stays free while Oxigraph evaluates (pyoxigraph releases the GIL while it evaluates a
-query). One job evaluates at a time; the others wait in line, within their own deadline
-(past it, 503: "every query slot stayed busy").
+query); the thread is sealed against network connections. One job evaluates at a time;
+the others wait in line, within their own deadline (past it, 503: "every query slot stayed
+busy").
 
 Oxigraph cannot cancel a query. A job still running at its deadline answers 503 at once;
 its thread is abandoned (it ends when its query does), a new evaluation thread takes the
@@ -28,6 +29,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from .. import netguard
 from ..errors import QueryTimeout
 from . import worker
 
@@ -59,7 +61,6 @@ class Runner:
         self._busy = False
         self._waiters: collections.deque[asyncio.Future] = collections.deque()
         self._queue: queue.SimpleQueue | None = None
-        self._current: _Job | None = None
 
     # ----------------------------------------------------------------- life cycle
 
@@ -86,7 +87,15 @@ class Runner:
         return jobs
 
     def _evaluate(self, jobs: queue.SimpleQueue) -> None:
-        """The evaluation thread: answer jobs until told to stop (``None``)."""
+        """The evaluation thread: answer jobs until told to stop (``None``). It is sealed
+        first (:func:`clustergraph.netguard.seal_current_thread`: no network connection
+        from it, whatever a query asks), so the library's sealed calls run in it too,
+        without handing the work to another thread."""
+        try:
+            netguard.seal_current_thread()
+        except OSError as exc:  # said in the log; the library then seals its own calls
+            print(f"clustergraph: the evaluation thread could not be sealed: {exc}",
+                  file=sys.stderr, flush=True)
         while True:
             item = jobs.get()
             if item is None:
@@ -130,7 +139,6 @@ class Runner:
             self.load()
         item = _Job(job, loop.create_future(), loop)
         item.timer = loop.call_at(deadline, self._expired, item, timeout)
-        self._current = item
         self._queue.put(item)
         return await item.future
 
@@ -142,7 +150,6 @@ class Runner:
         item.timer.cancel()
         if not item.future.done():  # not cancelled (the client still waits)
             item.future.set_result(result)
-        self._current = None
         self._release()
 
     def _expired(self, item: _Job, timeout: float) -> None:
@@ -159,7 +166,6 @@ class Runner:
         # process), a new one takes the jobs in line
         old, self._queue = self._queue, self._thread()
         old.put(None)
-        self._current = None
         self._release()
         if self.on_stuck is not None:
             self.on_stuck()
