@@ -372,9 +372,9 @@ def test_a_worker_killed_mid_query_drops_its_connection_and_is_replaced() -> Non
 
 
 def test_a_timeout_lets_the_other_requests_of_its_process_finish() -> None:
-    # one process: a runaway query, and a quick one waiting in line behind it; at the
-    # deadline the first answers 503, the second is evaluated (a fresh evaluation thread)
-    # and answers, and only then does the process exit, replaced by another
+    # one process: a runaway query, and a quick one beside it; the quick one answers, the
+    # runaway one answers 503 at its deadline, and only then does the process exit,
+    # replaced by another
     import threading
 
     s = Server("--workers", "1", "--timeout", "2")

@@ -1,6 +1,7 @@
-"""The runner of a server process: one job evaluating at a time on its own thread, the
-others in line within their deadline; a job past its deadline answers at once, its thread
-is abandoned for a new one and the process is told to retire (``on_stuck``)."""
+"""The runner of a server process: at most ``size`` jobs evaluating at once on its
+evaluation threads, the others in line within their deadline; a job past its deadline
+answers at once, its thread is abandoned for a new one and the process is told to retire
+(``on_stuck``)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from clustergraph.errors import QueryTimeout
 from clustergraph.serve.runner import Runner
 
 
-def runner(stuck: list[int] | None = None) -> Runner:
-    r = Runner(None, on_stuck=None if stuck is None else lambda: stuck.append(1))
+def runner(stuck: list[int] | None = None, size: int = 1) -> Runner:
+    r = Runner(None, on_stuck=None if stuck is None else lambda: stuck.append(1), size=size)
     r.kg = object()  # the jobs below do not read the graph
     r.load()
     return r
@@ -48,13 +49,13 @@ def test_past_the_deadline_503_and_the_next_job_runs_on_a_new_thread() -> None:
         with pytest.raises(QueryTimeout) as exc:
             await slow
         answer = await quick
-        return exc.value.message, answer, time.monotonic() - start, r.stuck, r.busy
+        return exc.value.message, answer, time.monotonic() - start, r.stuck, r.running
 
-    message, answer, elapsed, count, busy = asyncio.run(main())
+    message, answer, elapsed, count, running = asyncio.run(main())
     assert message == "the query ran past the 0.3 s time limit and was stopped; no result"
     assert answer == {"ok": True}
     assert elapsed < 0.6  # answered when the slow one was given up, not when it ended
-    assert (count, busy, stuck) == (1, False, [1])
+    assert (count, running, stuck) == (1, 0, [1])
 
 
 def test_one_job_at_a_time_the_others_wait_within_their_limit() -> None:
@@ -72,6 +73,23 @@ def test_one_job_at_a_time_the_others_wait_within_their_limit() -> None:
     assert message == "every query slot stayed busy for the 0.1 s limit; try again later"
     assert first == {"ok": True}
     assert stuck == []  # a job that never started does not retire the process
+
+
+def test_size_jobs_evaluate_at_once() -> None:
+    async def main() -> tuple:
+        r = runner(size=2)
+        start = time.monotonic()
+        both = await asyncio.gather(r.call(sleep(0.3), 5), r.call(sleep(0.3), 5))
+        together = time.monotonic() - start
+        start = time.monotonic()
+        three = await asyncio.gather(*(r.call(sleep(0.3), 5) for _ in range(3)))
+        return both, together, three, time.monotonic() - start, r.running
+
+    both, together, three, elapsed, running = asyncio.run(main())
+    assert both == [{"ok": True}] * 2 and three == [{"ok": True}] * 3
+    assert together < 0.5  # side by side, not one after the other
+    assert 0.6 <= elapsed < 0.8  # two, then the third
+    assert running == 0
 
 
 def test_a_caller_that_goes_away_keeps_the_slot_until_its_job_ends() -> None:

@@ -2,20 +2,20 @@
 
 A server process (:mod:`clustergraph.serve.prefork`) holds its connections on an event loop
 and its graph in memory (or its store open read-only); :class:`Runner` evaluates the jobs
-of :mod:`clustergraph.serve.worker` on a dedicated evaluation thread, so the event loop
+of :mod:`clustergraph.serve.worker` on dedicated evaluation threads, so the event loop
 stays free while Oxigraph evaluates (pyoxigraph releases the GIL while it evaluates a
-query); the thread is sealed against network connections. One job evaluates at a time;
-the others wait in line, within their own deadline (past it, 503: "every query slot stayed
-busy").
+query); the threads are sealed against network connections. At most :data:`THREADS` jobs
+evaluate at once; the others wait in line, within their own deadline (past it, 503: "every
+query slot stayed busy").
 
 Oxigraph cannot cancel a query. A job still running at its deadline answers 503 at once;
-its thread is abandoned (it ends when its query does), a new evaluation thread takes the
-jobs waiting in line, and ``on_stuck`` is called: the server process then stops accepting,
-lets its other requests finish and exits, and the supervisor starts another in its place,
-so the CPU the runaway query uses is freed when the process ends (at most the time limit
-later, however long the query would have run). A caller that goes away (the client
-disconnected) does not free the slot: the job still holds it until it ends or reaches its
-deadline.
+its thread is abandoned (it ends when its query does), a new evaluation thread takes its
+place for the jobs waiting in line, and ``on_stuck`` is called: the server process then
+stops accepting, lets its other requests finish and exits, and the supervisor starts
+another in its place, so the CPU the runaway query uses is freed when the process ends
+(at most the time limit later, however long the query would have run). A caller that goes
+away (the client disconnected) does not free the slot: the job still holds it until it
+ends or reaches its deadline.
 """
 
 from __future__ import annotations
@@ -33,12 +33,16 @@ from .. import netguard
 from ..errors import QueryTimeout
 from . import worker
 
+#: Evaluation threads per server process: the queries it evaluates at once. Two, so that
+#: a process that happens to hold most connections (the kernel hands a new connection to
+#: whichever process wakes first) still uses both cores of a small machine.
+THREADS = 2
 INTERNAL = {"ok": False, "status": 500,
             "message": "internal error: the server could not answer this request"}
 
 
 class _Job:
-    __slots__ = ("job", "future", "loop", "timer", "over")
+    __slots__ = ("job", "future", "loop", "timer", "over", "computed")
 
     def __init__(self, job: dict, future: asyncio.Future, loop: asyncio.AbstractEventLoop):
         self.job = job
@@ -46,6 +50,7 @@ class _Job:
         self.loop = loop
         self.timer: asyncio.TimerHandle | None = None
         self.over = False  # answered (or expired): nothing more to do
+        self.computed = False  # its thread has the answer (set there)
 
 
 class Runner:
@@ -53,12 +58,13 @@ class Runner:
     within ``timeout`` seconds of its call (waiting in line included)."""
 
     def __init__(self, store_dir: str | None = None,
-                 on_stuck: Callable[[], None] | None = None) -> None:
+                 on_stuck: Callable[[], None] | None = None, size: int = THREADS) -> None:
         self.store_dir = store_dir
         self.on_stuck = on_stuck
+        self.size = size
         self.kg: Any = None
         self.stuck = 0  #: jobs that ran past their deadline
-        self._busy = False
+        self.running = 0  #: jobs evaluating (at most ``size``)
         self._waiters: collections.deque[asyncio.Future] = collections.deque()
         self._queue: queue.SimpleQueue | None = None
 
@@ -66,25 +72,26 @@ class Runner:
 
     def load(self) -> None:
         """Load the graph (a :class:`~clustergraph.errors.ClustergraphError` if it cannot
-        be) and start the evaluation thread; once."""
+        be) and start the evaluation threads; once."""
         if self.kg is None:
             self.kg = worker.open_graph(self.store_dir)
         if self._queue is None:
-            self._queue = self._thread()
+            self._queue = queue.SimpleQueue()
+            for _ in range(self.size):
+                self._thread()
 
     async def start(self) -> None:
         self.load()
 
     async def close(self) -> None:
         if self._queue is not None:
-            self._queue.put(None)
+            for _ in range(self.size):
+                self._queue.put(None)
             self._queue = None
 
-    def _thread(self) -> queue.SimpleQueue:
-        jobs: queue.SimpleQueue = queue.SimpleQueue()
-        threading.Thread(target=self._evaluate, args=(jobs,), daemon=True,
+    def _thread(self) -> None:
+        threading.Thread(target=self._evaluate, args=(self._queue,), daemon=True,
                          name="clustergraph-serve-evaluate").start()
-        return jobs
 
     def _evaluate(self, jobs: queue.SimpleQueue) -> None:
         """The evaluation thread: answer jobs until told to stop (``None``). It is sealed
@@ -105,6 +112,9 @@ class Runner:
             except Exception:  # a bug: said in the log, a sentence in the response
                 traceback.print_exc(file=sys.stderr)
                 result = INTERNAL
+            item.computed = True
+            if item.over:  # it ran past its deadline: another thread took this one's place
+                return
             try:
                 item.loop.call_soon_threadsafe(self._finished, item, result)
             except RuntimeError:  # the loop is closed: the server is stopping
@@ -117,7 +127,7 @@ class Runner:
         (the job then abandoned, ``on_stuck`` called if it had started)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        if self._busy:
+        if self.running >= self.size:
             waiter = loop.create_future()
             self._waiters.append(waiter)
             try:
@@ -134,7 +144,7 @@ class Runner:
                 raise QueryTimeout(f"every query slot stayed busy for the {timeout:g} s "
                                    "limit; try again later")
         else:
-            self._busy = True
+            self.running += 1
         if self._queue is None:
             self.load()
         item = _Job(job, loop.create_future(), loop)
@@ -154,7 +164,7 @@ class Runner:
 
     def _expired(self, item: _Job, timeout: float) -> None:
         """On the loop: a job reached its deadline still running."""
-        if item.over:
+        if item.over or item.computed:  # answered just in time: its answer is on its way
             return
         item.over = True
         self.stuck += 1
@@ -163,22 +173,17 @@ class Runner:
                 f"the query ran past the {timeout:g} s time limit and was stopped; "
                 "no result"))
         # its thread is stuck in that query: it is left to end with it (or with the
-        # process), a new one takes the jobs in line
-        old, self._queue = self._queue, self._thread()
-        old.put(None)
+        # process), a new one takes its place
+        self._thread()
         self._release()
         if self.on_stuck is not None:
             self.on_stuck()
 
     def _release(self) -> None:
-        """The slot to the first caller waiting, else free."""
+        """A slot to the first caller waiting, else free."""
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done():
                 waiter.set_result(None)
                 return
-        self._busy = False
-
-    @property
-    def busy(self) -> bool:
-        return self._busy
+        self.running -= 1
