@@ -34,8 +34,8 @@ GET_EXIT = {400: ExitCode.USAGE, 403: ExitCode.REFUSED, 404: ExitCode.INPUT,
 @click.option("--max-body", type=click.IntRange(min=1024), default=256 * 1024,
               show_default=True, help="Largest request body in bytes (413 above).")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="Server processes, each accepting connections and evaluating up to two "
-                   "queries at once (the others wait within their time limit).")
+              help="Server processes, each accepting connections and evaluating one query "
+                   "at a time (the others wait within their time limit).")
 @click.option("--cors", metavar="ORIGIN", default=None,
               help="Allow this origin (e.g. https://example.org) to call the server from a "
                    "browser; off by default.")

@@ -33,10 +33,10 @@ from .. import netguard
 from ..errors import QueryTimeout
 from . import worker
 
-#: Evaluation threads per server process: the queries it evaluates at once. Two, so that
-#: a process that happens to hold most connections (the kernel hands a new connection to
-#: whichever process wakes first) still uses both cores of a small machine.
-THREADS = 2
+#: Evaluation threads per server process: the queries it evaluates at once. One: two were
+#: measured (README, ``clustergraph serve``) and cost more CPU per request; they only help
+#: when one process happens to hold most connections.
+THREADS = 1
 INTERNAL = {"ok": False, "status": 500,
             "message": "internal error: the server could not answer this request"}
 
