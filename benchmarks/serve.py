@@ -10,11 +10,19 @@ with the ratios clustergraph / Oxigraph (targets: throughput >= 0.8x, p95 <= 1.5
 CPU time each server (its processes and threads) spent per request, a figure that other
 work on a shared machine disturbs less than the others.
 
-One server runs at a time, on 127.0.0.1. clustergraph serve runs with ``--workers`` worker
-processes (default 2: the machine's cores); Oxigraph with its own threads.
+One server runs at a time, on 127.0.0.1. clustergraph serve runs with ``--workers`` server
+processes (default 2: the machine's cores; prefork, each accepting on the one socket and
+evaluating its own queries); Oxigraph with its own threads.
+
+``--eval-modes`` measures, without HTTP, what a server process pays to evaluate a job off
+its event loop: the same protocol jobs (the saved queries, SPARQL JSON) over the bundled
+graph evaluated inline on the loop (which would leave the loop deaf while a query runs),
+on the runner's dedicated evaluation thread (what the server does), and through
+``asyncio.to_thread``; microseconds per job, the modes alternating over the rounds.
 
     python benchmarks/serve.py --workdir /tmp/cgserve               # bundled and 1M, 3 rounds
     python benchmarks/serve.py --sizes bundled --seconds 5 --rounds 1  # a quick look
+    python benchmarks/serve.py --eval-modes     # inline vs evaluation thread vs to_thread
 
 Each round starts each server afresh, the two in turn, the order alternating between rounds
 (so that neither always runs first, or always after the other warmed the page cache); the
@@ -201,6 +209,70 @@ def spread(values: list[float], fmt: str = "{:.2f}") -> str:
     return f"{med} ({fmt.format(min(values))}–{fmt.format(max(values))})"
 
 
+def eval_modes(rounds: int, repeat: int = 40) -> None:
+    """Microseconds per job: inline, the dedicated evaluation thread, ``to_thread``."""
+    import asyncio
+
+    from clustergraph.catalog import saved_queries
+    from clustergraph.query import check_query, with_values
+    from clustergraph.serve import worker
+    from clustergraph.serve.runner import Runner
+
+    jobs = [{"kind": "sparql", "text": with_values(check_query(q.text, q.name), q.bind({})),
+             "results_format": "json", "graph_format": "turtle", "cap": 100000}
+            for q in saved_queries()]
+    jobs.append({"kind": "sparql", "text": "ASK {}", "results_format": "json",
+                 "graph_format": "turtle", "cap": 100000})
+    runner = Runner(None)
+    runner.load()
+    kg = runner.kg
+
+    async def inline(job: dict) -> dict:
+        return worker.answer(kg, job)
+
+    async def thread(job: dict) -> dict:
+        return await runner.call(job, 30)
+
+    async def to_thread(job: dict) -> dict:
+        return await asyncio.to_thread(worker.answer, kg, job)
+
+    modes = {"inline": inline, "evaluation thread": thread, "asyncio.to_thread": to_thread}
+
+    async def timed(fn, batch: list[dict]) -> float:  # noqa: ANN001
+        start = time.perf_counter()
+        for _ in range(repeat):
+            for job in batch:
+                await fn(job)
+        return (time.perf_counter() - start) * 1e6 / (repeat * len(batch))
+
+    try:
+        import uvloop
+
+        new_loop = uvloop.new_event_loop
+    except ImportError:
+        new_loop = asyncio.new_event_loop
+    figures: dict[tuple[str, str], list[float]] = {}
+    for r in range(rounds):
+        order = list(modes) if r % 2 == 0 else list(reversed(modes))
+        for name in order:
+            loop = new_loop()
+            try:
+                for label, batch in (("ASK {}", jobs[-1:]), ("saved queries", jobs[:-1])):
+                    loop.run_until_complete(timed(modes[name], batch))  # warm
+                    figures.setdefault((label, name), []).append(
+                        loop.run_until_complete(timed(modes[name], batch)))
+            finally:
+                loop.close()
+    print(f"# evaluating a job off the event loop: µs per job, median of {rounds} rounds "
+          "(range)\n")
+    print("| jobs | " + " | ".join(modes) + " |")
+    print("|---|" + "---|" * len(modes))
+    for label in ("ASK {}", "saved queries"):
+        print(f"| {label} | " + " | ".join(
+            spread(figures[(label, m)], "{:.0f}") for m in modes) + " |")
+    print(f"\nLoad average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/clustergraph-serve-bench"))
@@ -210,7 +282,12 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=3,
                     help="rounds per graph, the two servers' order alternating")
+    ap.add_argument("--eval-modes", action="store_true",
+                    help="measure inline vs evaluation thread vs to_thread, and exit")
     args = ap.parse_args()
+    if args.eval_modes:
+        eval_modes(args.rounds)
+        return
     args.workdir.mkdir(parents=True, exist_ok=True)
     payloads = bodies()
     print(f"# clustergraph serve vs oxigraph serve-read-only: {len(payloads)} saved queries, "

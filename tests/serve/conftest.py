@@ -1,6 +1,6 @@
 """Fixtures of the serve tests: a real ``clustergraph serve`` on 127.0.0.1 (a free port, the
-bundled graph or a store), a real HTTP client (urllib, no proxy), the worker processes of a
-server as the kernel lists them."""
+bundled graph or a store), a real HTTP client (urllib, no proxy), the server processes
+under its supervisor as the kernel lists them."""
 
 from __future__ import annotations
 
@@ -73,8 +73,8 @@ class Server:
         return http(self.url + path.lstrip("/"), **kw)
 
     def workers(self) -> list[int]:
-        """The server's query worker processes (its spawned children; not multiprocessing's
-        resource tracker)."""
+        """The server processes (prefork: the supervisor's spawned children, each accepting
+        and evaluating queries; not multiprocessing's resource tracker)."""
         out = []
         for task in Path(f"/proc/{self.proc.pid}/task").iterdir():
             for child in (task / "children").read_text().split():

@@ -6,8 +6,10 @@ gallery of saved questions, over the bundled graph or a store.
 - :mod:`.sparql` the SPARQL 1.1 Protocol endpoint (a lean ASGI path in front of the app);
   :mod:`.pages` the HTML pages and the IRI pages' content negotiation; :mod:`.charts` the
   SVG charts; :mod:`.formats` media types and the SPARQL results formats;
-- :mod:`.pool` and :mod:`.worker` the worker processes that run every query under a time
-  limit that really stops it (a late worker is killed and replaced).
+- :mod:`.prefork` the supervisor and the ``--workers`` server processes accepting on one
+  socket; :mod:`.runner` evaluates a process's jobs (:mod:`.worker`) on a thread of its
+  own under the time limit (a process with a runaway query is replaced);
+  :mod:`.settings` the options.
 
 Starlette, uvicorn and Jinja2 are imported only here, never by ``query`` or ``info``.
 """
@@ -22,16 +24,20 @@ __all__ = ["Settings", "create_app", "get"]
 
 def __getattr__(name: str) -> Any:
     # Lazily: importing this package (for the CLI's command table) imports no web framework.
-    if name in ("Settings", "create_app"):
-        from . import app
+    if name == "Settings":
+        from .settings import Settings
 
-        return getattr(app, name)
+        return Settings
+    if name == "create_app":
+        from .app import create_app
+
+        return create_app
     raise AttributeError(name)
 
 
 def get(settings: Any, path: str, accept: str = "text/html") -> tuple[int, dict, bytes]:
-    """Answer one ``GET path`` without a socket (Datasette's ``--get``): start the app (its
-    workers), call it once through ASGI, stop it. Returns status, headers and body."""
+    """Answer one ``GET path`` without a socket (Datasette's ``--get``): start the app (load
+    the graph), call it once through ASGI, stop it. Returns status, headers and body."""
     from .app import create_app
 
     app = create_app(settings)

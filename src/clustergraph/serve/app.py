@@ -1,18 +1,17 @@
 """The Starlette application: the SPARQL endpoint, a page for every IRI, the gallery of saved
 questions, country pages and the ad-hoc query editor.
 
-Every query runs in a worker process of :class:`~clustergraph.serve.pool.Pool` under the time
-limit; this process only checks requests (:func:`clustergraph.query.check_query` decides
-what is refused), negotiates formats and renders pages (Jinja2, autoescaped). Errors a user
-can cause answer with their status and one sentence; anything else is a 500 without a stack
-trace.
+Every job (a query, what a page shows) runs on the evaluation thread of
+:class:`~clustergraph.serve.runner.Runner` under the time limit; the event loop checks
+requests (:func:`clustergraph.query.check_query` decides what is refused), negotiates formats
+and renders pages (Jinja2, autoescaped). Errors a user can cause answer with their status and
+one sentence; anything else is a 500 without a stack trace.
 """
 
 from __future__ import annotations
 
 import contextlib
 import urllib.parse
-from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
@@ -33,7 +32,8 @@ from ..namespaces import PREFIXES, XSD, compact
 from ..query import check_query
 from ..resources import BASE
 from . import formats
-from .pool import Pool
+from .runner import Runner
+from .settings import Settings
 
 COUNTRY = PREFIXES["country"]
 #: Names for the W3C terms the graph uses but does not describe (so never a bare IRI where a
@@ -79,19 +79,6 @@ STANDARD_LABELS = {
 }
 
 
-@dataclass
-class Settings:
-    """How the server runs (the ``clustergraph serve`` options)."""
-
-    store_dir: str | None = None
-    base_url: str = "http://127.0.0.1:8000/"
-    timeout: float = 30.0
-    max_rows: int = 10_000
-    max_body: int = 256 * 1024
-    workers: int = 2
-    cors: str | None = None
-
-
 class Labels(dict):
     """Labels of IRIs, and which IRIs the graph describes (those get a page here; the others
     link to themselves, or are plain text if they are not web addresses)."""
@@ -122,11 +109,11 @@ def status_of(exc: ClustergraphError) -> int:
 
 
 class Site:
-    """What the handlers share: settings, the pool, the catalogue, the templates."""
+    """What the handlers share: settings, the runner, the catalogue, the templates."""
 
-    def __init__(self, settings: Settings, pool: Pool) -> None:
+    def __init__(self, settings: Settings, runner: Runner) -> None:
         self.settings = settings
-        self.pool = pool
+        self.runner = runner
         self.queries: dict[str, SavedQuery] = {q.name: q for q in saved_queries()}
         self.options: dict[str, dict[str, list[tuple[str, str]]]] = {}
         self.suggest: dict[str, set[str]] = {}
@@ -189,7 +176,7 @@ class Site:
         return PlainTextResponse(f"{message}\n", status_code=status)
 
     async def call(self, job: dict) -> dict:
-        answer = await self.pool.call(job, self.settings.timeout)
+        answer = await self.runner.call(job, self.settings.timeout)
         if not answer.get("ok"):
             raise UserError(answer.get("status", 500), answer.get("message", "error"))
         if "labels" in answer:
@@ -197,20 +184,21 @@ class Site:
         return answer
 
 
-def create_app(settings: Settings, pool: Pool | None = None) -> Any:
-    """The ASGI application; its lifespan starts and stops the worker pool. Protocol
+def create_app(settings: Settings, runner: Runner | None = None) -> Any:
+    """The ASGI application; its lifespan loads the graph (unless ``runner`` has) and stops
+    the evaluation thread. Protocol
     queries at ``/sparql`` take a lean path in front of Starlette
     (:class:`~clustergraph.serve.sparql.Front`), the rest goes through it."""
-    pool = pool or Pool(settings.workers, settings.store_dir)
-    site = Site(settings, pool)
+    runner = runner or Runner(settings.store_dir)
+    site = Site(settings, runner)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette):  # noqa: ANN202
-        await pool.start()
+        await runner.start()
         try:
             yield
         finally:
-            await pool.close()
+            await runner.close()
 
     def guarded(handler):  # noqa: ANN001, ANN202
         async def endpoint(request: Request) -> Response:

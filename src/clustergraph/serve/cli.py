@@ -34,7 +34,8 @@ GET_EXIT = {400: ExitCode.USAGE, 403: ExitCode.REFUSED, 404: ExitCode.INPUT,
 @click.option("--max-body", type=click.IntRange(min=1024), default=256 * 1024,
               show_default=True, help="Largest request body in bytes (413 above).")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="Worker processes: the number of queries running at once.")
+              help="Server processes, each accepting connections and evaluating one query "
+                   "at a time (the others wait within their time limit).")
 @click.option("--cors", metavar="ORIGIN", default=None,
               help="Allow this origin (e.g. https://example.org) to call the server from a "
                    "browser; off by default.")
@@ -48,8 +49,9 @@ def serve(store_dir: str | None, host: str, port: int, base_url: str | None, tim
     """Serve the graph: a read-only SPARQL endpoint, a page for every IRI and the gallery
     of saved questions with forms, tables and charts.
 
-    Every query runs in a worker process and is stopped (the worker killed and replaced)
-    past --timeout; answers are cut at --max-rows. Binds 127.0.0.1 unless told otherwise;
+    --workers server processes accept on one socket and each evaluates its queries itself;
+    a query past --timeout answers 503 and its process is replaced (the query's CPU freed
+    within --timeout + 1 s); answers are cut at --max-rows. Binds 127.0.0.1 unless told otherwise;
     no CORS unless --cors.
 
     \b
@@ -72,7 +74,7 @@ def serve(store_dir: str | None, host: str, port: int, base_url: str | None, tim
         read_store_meta(store_dir)  # a missing or foreign store: exit 3 before starting
     if base_url is not None and not base_url.startswith(("http://", "https://")):
         raise UsageError(f"--base-url must be an http(s) URL (got {base_url!r})")
-    from . import Settings, create_app, get
+    from .settings import Settings
 
     settings = Settings(store_dir=store_dir, timeout=timeout, max_rows=max_rows,
                         max_body=max_body, workers=workers, cors=cors,
@@ -80,7 +82,8 @@ def serve(store_dir: str | None, host: str, port: int, base_url: str | None, tim
     if get_path is not None:
         if not get_path.startswith("/"):
             raise UsageError(f"--get must be a path starting with / (got {get_path!r})")
-        settings.workers = 1
+        from . import get
+
         status, _headers, body = get(settings, get_path, accept)
         sys.stdout.buffer.write(body)
         sys.stdout.flush()
@@ -100,26 +103,21 @@ def serve(store_dir: str | None, host: str, port: int, base_url: str | None, tim
         raise InputError(f"--host {host} --port {port}: cannot listen there "
                          f"({exc.strerror or exc})") from None
     actual = sock.getsockname()[1]
+    sock.listen(2048)  # connections queue here while the server processes start
     shown = f"[{host}]" if ":" in host else host
     if base_url is None:
         settings.base_url = f"http://{shown}:{actual}/"
-    import importlib.util
+    from .prefork import Supervisor
 
-    import uvicorn
+    def announce() -> None:
+        click.echo(f"clustergraph: serving http://{shown}:{actual}/ (SPARQL at /sparql; "
+                   f"{workers} worker{'s' if workers != 1 else ''}, {timeout:g} s per query); "
+                   "Ctrl-C stops", err=True)
 
-    app = create_app(settings)
-    # uvloop (a tenth less CPU per small request in this process than asyncio's loop; the
-    # pool's pipes are read without blocking, as uvloop requires) and httptools' parser
-    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
-    config = uvicorn.Config(app, log_level="warning", access_log=False, loop=loop,
-                            http="httptools",
-                            timeout_keep_alive=5, server_header=False,
-                            limit_concurrency=256, h11_max_incomplete_event_size=64 * 1024)
-    server = uvicorn.Server(config)
-    click.echo(f"clustergraph: serving http://{shown}:{actual}/ (SPARQL at /sparql; "
-               f"{workers} worker{'s' if workers != 1 else ''}, {timeout:g} s per query); "
-               "Ctrl-C stops", err=True)
-    server.run(sockets=[sock])
+    try:
+        Supervisor(settings, sock).run(announce)
+    finally:
+        sock.close()
 
 
 class _HttpError(ClustergraphError):

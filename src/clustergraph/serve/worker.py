@@ -1,27 +1,20 @@
-"""The query worker: a process of its own that holds the graph and answers one job at a time.
+"""The query jobs: what a server process evaluates for a request, over its own graph.
 
-Oxigraph cannot cancel a query, so the server never runs one in its own process: it hands the
-job to a worker over a pipe and, past the time limit, kills the worker (the CPU it was using
-is freed at once) and starts another (:mod:`clustergraph.serve.pool`). Each worker loads the
-bundled graph (a few hundredths of a second) or opens the store read-only.
-
-A job is a dict with a ``kind``; the answer is a dict with ``ok`` and either the result or
-``status`` (an HTTP status) and ``message`` (one line for the user), pickled, in
-:mod:`multiprocessing`'s framing. A SPARQL JSON answer is written by Oxigraph itself (Rust),
-within the row cap. Only pyoxigraph and the library's query modules are imported here (no
-web framework).
+Every request that needs the graph (a protocol query, a saved question, a page) becomes a
+job, a dict with a ``kind``; :func:`answer` runs it and returns a dict with ``ok`` and either
+the result or ``status`` (an HTTP status) and ``message`` (one line for the user). Jobs run
+on the evaluation thread of :class:`~clustergraph.serve.runner.Runner`, in the server
+process that holds the connection (:mod:`clustergraph.serve.prefork`); each such process
+loads the bundled graph or opens the store read-only (:func:`open_graph`). A SPARQL JSON
+answer is written by Oxigraph itself (Rust), within the row cap. Only pyoxigraph and the
+library's query modules are imported here (no web framework).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-import os
-import pickle
 import re
-import signal
-import struct
-from multiprocessing.connection import Connection
 from typing import Any
 
 import pyoxigraph as ox
@@ -41,54 +34,28 @@ GRAPH_FORMATS = {
 }
 
 
-def _open(store_dir: str | None):  # noqa: ANN202
+def open_graph(store_dir: str | None):  # noqa: ANN201
+    """The bundled graph (``store_dir=None``) or the store, opened read-only."""
     from ..store import load, open_store
 
     return open_store(store_dir) if store_dir else load()
 
 
-def main(conn: Connection, store_dir: str | None) -> None:
-    """The worker's loop: load, say ready, answer jobs until the pipe closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+def answer(kg: Any, job: dict) -> dict:
+    """The answer to ``job``: its result, or the HTTP status and the one sentence of an
+    error the user caused (never a stack trace)."""
     try:
-        kg = _open(store_dir)
+        return handle(kg, job)
     except ClustergraphError as exc:
-        conn.send({"ok": False, "status": 500, "message": exc.message})
-        return
-    conn.send({"ok": True, "pid": os.getpid()})
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            answer = handle(kg, job)
-        except ClustergraphError as exc:
-            status = {2: 400, 3: 400, 4: 403, 5: 503}.get(int(exc.exit_code), 500)
-            answer = {"ok": False, "status": status, "message": exc.message}
-        except SyntaxError as exc:
-            answer = {"ok": False, "status": 400,
-                      "message": "the query does not parse: " + " ".join(str(exc).split())}
-        except (RuntimeError, ValueError, OSError) as exc:
-            answer = {"ok": False, "status": 400,
-                      "message": "the query could not be evaluated: "
-                                 + " ".join(str(exc).split())[:300]}
-        try:
-            _send(conn, answer)
-        except OSError:
-            return
-
-
-def _send(conn: Connection, answer: dict) -> None:
-    """``conn.send`` in one write, whatever the size (``Connection`` writes the length and
-    the bytes of a message over 16 kB in two, and the server would wake up for each)."""
-    payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-    head = struct.pack("!i", len(payload)) if len(payload) <= 0x7FFFFFFF \
-        else struct.pack("!iQ", -1, len(payload))
-    view = memoryview(head + payload)
-    fd = conn.fileno()
-    while view:
-        view = view[os.write(fd, view):]
+        status = {2: 400, 3: 400, 4: 403, 5: 503}.get(int(exc.exit_code), 500)
+        return {"ok": False, "status": status, "message": exc.message}
+    except SyntaxError as exc:
+        return {"ok": False, "status": 400,
+                "message": "the query does not parse: " + " ".join(str(exc).split())}
+    except (RuntimeError, ValueError, OSError) as exc:
+        return {"ok": False, "status": 400,
+                "message": "the query could not be evaluated: "
+                           + " ".join(str(exc).split())[:300]}
 
 
 def handle(kg: Any, job: dict) -> dict:
@@ -103,7 +70,7 @@ def handle(kg: Any, job: dict) -> dict:
         return rdf(kg, job["iri"], job["format"])
     if kind == "options":
         return options(kg, job["params"], job.get("query"))
-    if kind == "sleep":  # for tests of the pool only: a job that never ends
+    if kind == "sleep":  # for tests of the runner only: a job that takes its time
         import time
 
         time.sleep(job["seconds"])
