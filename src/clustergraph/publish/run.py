@@ -18,9 +18,15 @@ For each named graph (one per layer and per country folder, then the DCAT-AP rec
    a mismatch names the graph, drops the staging graph and stops (exit 7);
 3. **replace** the graph by the staging graph in one SPARQL Update request (the profile's
    ``replace``, one transaction on both stores; sent again if the store says it rolled it
-   back, the profile's ``rolled_back``), then check the graph's count. A graph the store does
-   not hold yet is filled as the profile's ``fill_empty`` says (Oxigraph: its bulk loader,
-   visible at once when it commits), and the staging graph dropped.
+   back, the profile's ``rolled_back``), then check the graph's count.
+
+A graph the store does not hold yet (no triples: every graph of a first publication) has no
+old version a reader could see half-replaced. Where the profile's ``new_graph`` is
+``"direct-bulk"`` (Oxigraph: its bulk loader commits a graph in one step, or nothing) it is
+loaded straight under its name, read back and verified, and dropped again (absent, as
+before) if it differs: one write per triple instead of three. Readers see it as soon as it
+is loaded, before its verification; what they see is the whole graph as the store took it.
+Elsewhere (Virtuoso, whose ``PUT`` commits in pieces) it is staged like any graph.
 
 :func:`plan_graphs` makes the graphs one at a time and :func:`publish` uploads each while the
 next is made (the profile's ``uploads`` at a time).
@@ -412,6 +418,9 @@ def publish_graph(g: PlannedGraph, client: StoreClient) -> tuple[int, bool]:
     there = client.count(g.name, what=f"checking <{g.name}> on the store")
     if there == g.count and matches(*read_back(client, g.name, rewrite, types, matches)[:2]):
         return rewritten, True
+    if there == 0 and profile.new_graph == "direct-bulk":
+        _publish_new(g, client, rewrite, types, matches)
+        return rewritten, False
     client.put_graph(g.staging, g.body)
     count, checksum, lines = read_back(client, g.staging, rewrite, types, matches)
     if not matches(count, checksum):
@@ -420,17 +429,35 @@ def publish_graph(g: PlannedGraph, client: StoreClient) -> tuple[int, bool]:
             f"<{g.name}>: the store gave back {count} triples (sha256 {checksum[:12]}), "
             f"{g.count} were published (sha256 {g.checksum[:12]}); {diff}; the graph was "
             "not replaced")
-    if there == 0 and profile.fill_empty == "post-bulk":
-        # a graph nobody can have read yet: the verified bytes again, visible in one step
-        client.post_bulk(g.name, g.body, what=f"filling <{g.name}>")
-        client.update(profile.drop.format(graph=f"<{g.staging}>"),
-                      what=f"dropping <{g.staging}>", retry=True)
-    else:
-        client.update(profile.replace.format(staging=f"<{g.staging}>", graph=f"<{g.name}>"),
-                      what=f"replacing <{g.name}>", retry=True)
+    client.update(profile.replace.format(staging=f"<{g.staging}>", graph=f"<{g.name}>"),
+                  what=f"replacing <{g.name}>", retry=True)
     after = client.count(g.name)
     if after != g.count:
         raise VerificationError(
             f"<{g.name}>: after the replace the store holds {after} triples, {g.count} "
             "were published")
     return rewritten, False
+
+
+def _publish_new(g: PlannedGraph, client: StoreClient, rewrite: Callable | None,
+                 types: frozenset[str], matches: Callable[[int, str], bool]) -> None:
+    """Publish ``g``, a graph the store does not hold, straight under its name (the
+    profile's ``new_graph``: ``"direct-bulk"``): one bulk-loader request, which readers see
+    all at once when it commits or not at all; then read it back and verify it. On a
+    mismatch, or any failure once the upload has started, the graph is dropped: absent, as
+    it was before."""
+    profile = client.profile
+    try:
+        client.post_bulk(g.name, g.body, what=f"the upload of <{g.name}>")
+        count, checksum, lines = read_back(client, g.name, rewrite, types, matches)
+        if not matches(count, checksum):
+            diff = _first_difference(canonical_lines(g.triples, rewrite, types), lines)
+            raise VerificationError(
+                f"<{g.name}>: the store gave back {count} triples (sha256 {checksum[:12]}), "
+                f"{g.count} were published (sha256 {g.checksum[:12]}); {diff}; the new "
+                "graph was dropped")
+    except BaseException:
+        with contextlib.suppress(ClustergraphError):
+            client.update(profile.drop.format(graph=f"<{g.name}>"),
+                          what=f"dropping <{g.name}>", retry=True)
+        raise
