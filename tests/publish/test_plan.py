@@ -155,9 +155,11 @@ def test_the_fast_plan_is_the_reference_plan(tmp_path) -> None:
     (folder / "extra.ttl").write_text(
         "@prefix ex: <https://example.org/fictional/> .\n"
         "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
-        'ex:a ex:q "007"^^xsd:integer, "7"^^xsd:integer, "1.50"^^xsd:decimal, "1"^^xsd:boolean ;\n'
+        'ex:a ex:q "007"^^xsd:integer, "7"^^xsd:integer, "1.50"^^xsd:decimal,\n'
+        '  "1"^^xsd:boolean ;\n'
         '  ex:note "not _:a blank node", "x"^^ex:type ; ex:see <https://example.org/_:b> .\n'
-        'ex:b ex:label "Fictional"@en-GB ; ex:parts ( ex:a ex:b ) ; ex:r [ ex:v "2"^^xsd:byte ] .\n')
+        'ex:b ex:label "Fictional"@en-GB ; ex:parts ( ex:a ex:b ) ;\n'
+        '  ex:r [ ex:v "2"^^xsd:byte ] .\n')
     kg = load(("data",), extra_files=[str(folder / "extra.ttl")])
     names = [g for g in kg.graphs() if g.endswith("/fictland")]
     assert names
