@@ -12,13 +12,15 @@ from contextlib import contextmanager
 
 
 def _pipe(src: socket.socket, dst: socket.socket, limit: int | None, stall: threading.Event,
-          on_limit: str) -> None:
+          on_limit: str, replace: tuple[bytes, bytes] | None = None) -> None:
     sent = 0
     try:
         while True:
             data = src.recv(65536)
             if not data:
                 break
+            if replace is not None:
+                data = data.replace(*replace)
             if limit is not None and sent + len(data) > limit:
                 dst.sendall(data[: max(0, limit - sent)])
                 if on_limit == "stall":
@@ -37,10 +39,15 @@ def _pipe(src: socket.socket, dst: socket.socket, limit: int | None, stall: thre
 
 @contextmanager
 def proxy(upstream_port: int, drop_after: int | None = None, on_limit: str = "drop",
-          ) -> Iterator[int]:
+          replace: tuple[bytes, bytes] | None = None) -> Iterator[int]:
     """A proxy to ``127.0.0.1:upstream_port``; requests (client to store) larger than
     ``drop_after`` bytes are cut there: the connection is closed ("drop") or held open with
-    nothing more sent ("stall", until the proxy ends). Yields its port."""
+    nothing more sent ("stall", until the proxy ends). With ``replace`` (old, new: of the
+    same length, so that the Content-Length stays true), the bytes the client sends are
+    corrupted on the way (within each piece read, so only short requests are sure to be
+    hit). Yields its port."""
+    if replace is not None:
+        assert len(replace[0]) == len(replace[1])
     server = socket.socket()
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     server.bind(("127.0.0.1", 0))
@@ -55,8 +62,8 @@ def proxy(upstream_port: int, drop_after: int | None = None, on_limit: str = "dr
             except OSError:
                 return
             up = socket.create_connection(("127.0.0.1", upstream_port))
-            threading.Thread(target=_pipe, args=(client, up, drop_after, stop, on_limit),
-                             daemon=True).start()
+            threading.Thread(target=_pipe, args=(client, up, drop_after, stop, on_limit,
+                                                 replace), daemon=True).start()
             threading.Thread(target=_pipe, args=(up, client, None, stop, on_limit),
                              daemon=True).start()
 

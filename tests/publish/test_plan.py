@@ -140,3 +140,32 @@ def test_the_record_is_the_one_a_full_rdflib_conversion_gives(kg, tmp_path) -> N
     assert ("triples", str(len(set().union(*({(x.subject, x.predicate, x.object) for x in ts}
                                               for ts in graphs.values()))))) in void
     assert len(void) == 5  # triples, classes, properties, distinct subjects and objects
+
+
+def test_the_fast_plan_is_the_reference_plan(tmp_path) -> None:
+    """planned_graph (Oxigraph's N-Triples, only blank-node and XSD-typed lines parsed)
+    gives the count, checksum and upload lines of the reference path (every triple read
+    out, skolemised and serialised): blank nodes, two spellings of one integer, a decimal
+    and a boolean to canonicalise, "_:" inside a literal and an IRI, a tagged literal."""
+    from clustergraph.publish.run import _planned, local_graph, planned_graph
+    from clustergraph.store import load
+
+    folder = tmp_path / "fictland"
+    folder.mkdir()
+    (folder / "extra.ttl").write_text(
+        "@prefix ex: <https://example.org/fictional/> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        'ex:a ex:q "007"^^xsd:integer, "7"^^xsd:integer, "1.50"^^xsd:decimal,\n'
+        '  "1"^^xsd:boolean ;\n'
+        '  ex:note "not _:a blank node", "x"^^ex:type ; ex:see <https://example.org/_:b> .\n'
+        'ex:b ex:label "Fictional"@en-GB ; ex:parts ( ex:a ex:b ) ;\n'
+        '  ex:r [ ex:v "2"^^xsd:byte ] .\n')
+    kg = load(("data",), extra_files=[str(folder / "extra.ttl")])
+    names = [g for g in kg.graphs() if g.endswith("/fictland")]
+    assert names
+    for name in names:
+        ref, fast = _planned(name, local_graph(kg, name)), planned_graph(kg, name)
+        assert (fast.count, fast.checksum) == (ref.count, ref.checksum)
+        assert sorted(fast.body.splitlines()) == sorted(ref.body.splitlines())
+        assert sorted(map(str, fast.triples)) == sorted(map(str, ref.triples))
+    assert ref.count == 14  # 15 triples, "007" and "7" one value

@@ -34,7 +34,9 @@ def publish_command(to: str, store_type: str | None, dry_run: bool, timeout: flo
     Each graph is uploaded to a staging graph, read back and compared (triple count and
     SHA-256 of its canonical N-Triples), then replaces the graph in one SPARQL Update
     request: readers never see a half-replaced graph, and a failure leaves the graph as it
-    was. Credentials: CLUSTERGRAPH_STORE_USER and CLUSTERGRAPH_STORE_PASSWORD, or a netrc
+    was. A graph the store does not hold yet goes, on Oxigraph, straight under its name
+    through the bulk loader (visible at once when it commits, then verified, and dropped if
+    it differs). Credentials: CLUSTERGRAPH_STORE_USER and CLUSTERGRAPH_STORE_PASSWORD, or a netrc
     entry for the store's host (never on the command line). Exit codes: 2 usage, 3 input,
     5 timeout, 6 store down or answering an error, 7 a graph read back differs,
     8 credentials refused.
