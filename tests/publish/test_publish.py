@@ -4,11 +4,13 @@ the old graph intact and readable; every fault is one line with its own exit cod
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -259,32 +261,15 @@ def test_a_reader_never_sees_a_half_replaced_graph(store, runner, tmp_path) -> N
     committed, under repeatable read 17,505 of 20,000. Under serializable a reader and the
     replace can deadlock: Virtuoso rolls one back, the publisher sends its replace again,
     and gives up (exit 6, the graph as it was) if every try deadlocks."""
-    import threading
 
     old = fictional(tmp_path / "old", 5, "old")
     assert runner.invoke(main, ["publish", "--to", store.gsp_url, "--layers", "data",
                                 *old]).exit_code == 0
     new = fictional(tmp_path / "new", 2500, "new")
-    seen: list[int] = []
-    done = threading.Event()
     reader = client_for(store)
-
-    def read() -> None:  # a portal's readers, one query after the other
-        while not done.is_set():
-            try:
-                seen.append(reader.count(FICT))
-            except EndpointError as exc:  # Virtuoso chose the reader as a deadlock's victim
-                assert store.kind == "virtuoso" and "SR172: Transaction deadlocked" in str(exc)
-            time.sleep(0.02)
-
-    thread = threading.Thread(target=read)
-    thread.start()
-    try:
+    with counting_reader(reader, pause=0.02) as seen:
         result = runner.invoke(main, ["publish", "--to", store.gsp_url, "--layers", "data",
                                       *new])
-    finally:
-        done.set()
-        thread.join(timeout=60)
     assert len(seen) > 5
     if result.exit_code == 0:
         seen.append(reader.count(FICT))
@@ -316,6 +301,43 @@ def test_each_store_declares_how_a_new_graph_is_published() -> None:
 
 
 STAGING = GRAPH_BASE + ".staging/data/fictland"
+
+
+@contextlib.contextmanager
+def counting_reader(reader: StoreClient, wait: float = 60,
+                    pause: float = 0) -> Iterator[list[int]]:
+    """A portal's reader: counts the fictional graph in a loop, one query after the other
+    (``pause`` seconds apart), while the block runs; the counts it saw are the list
+    yielded. Any error of the reader fails the test (a thread's own assertion would go
+    unseen), except Virtuoso choosing the reader as a deadlock's victim under serializable
+    isolation."""
+    import threading
+
+    seen: list[int] = []
+    failures: list[str] = []
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            try:
+                seen.append(reader.count(FICT))
+            except EndpointError as exc:
+                if not (reader.profile.name == "virtuoso"
+                        and "SR172: Transaction deadlocked" in str(exc)):
+                    failures.append(str(exc))
+            except Exception as exc:  # noqa: BLE001 - reported by the test, not the thread
+                failures.append(repr(exc))
+            time.sleep(pause)
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    try:
+        yield seen
+    finally:
+        done.set()
+        thread.join(timeout=wait)
+    assert not thread.is_alive(), "the reader did not stop"
+    assert failures == []
 
 
 def absent(store) -> None:
@@ -354,38 +376,17 @@ def test_a_reader_never_sees_a_partial_new_graph(store, runner, tmp_path) -> Non
     all of them. 96,000 triples: Virtuoso's own PUT into a graph readers count commits in
     pieces (a reader saw 62,460 and 123,476 of 300,000), so a load that is not one step
     would be caught at this size."""
-    import threading
 
     absent(store)
     n = 12_000
     new = fictional(tmp_path / "new", n, "new")
-    seen: list[int] = []
-    done = threading.Event()
     t = target(store.gsp_url)
     # Virtuoso's reader waits for the replace's locks (serializable): more than a minute,
     # under load
     reader = StoreClient(t, creds=credentials(t.host), timeout=600)
-    failures: list[str] = []
-
-    def read() -> None:
-        while not done.is_set():
-            try:
-                seen.append(reader.count(FICT))
-            except EndpointError as exc:  # Virtuoso chose the reader as a deadlock's victim
-                if not (store.kind == "virtuoso" and "SR172: Transaction deadlocked" in str(exc)):
-                    failures.append(str(exc))
-            except Exception as exc:  # noqa: BLE001 - reported by the test, not the thread
-                failures.append(repr(exc))
-
-    thread = threading.Thread(target=read)
-    thread.start()
-    try:
+    with counting_reader(reader, wait=600) as seen:
         result = runner.invoke(main, ["publish", "--to", store.gsp_url, "--layers", "data",
                                       *new])
-    finally:
-        done.set()
-        thread.join(timeout=600)
-    assert failures == []
     assert len(seen) > 20
     if result.exit_code == 0:
         seen.append(reader.count(FICT))

@@ -469,11 +469,7 @@ def publish_graph(g: PlannedGraph, client: StoreClient) -> tuple[int, bool]:
     client.put_graph(g.staging, g.body)
     count, checksum, lines = read_back(client, g.staging, rewrite, types, matches)
     if not matches(count, checksum):
-        diff = _first_difference(canonical_lines(g.triples, rewrite, types), lines)
-        raise VerificationError(
-            f"<{g.name}>: the store gave back {count} triples (sha256 {checksum[:12]}), "
-            f"{g.count} were published (sha256 {g.checksum[:12]}); {diff}; the graph was "
-            "not replaced")
+        raise _mismatch(g, count, checksum, lines, rewrite, types, "the graph was not replaced")
     client.update(profile.replace.format(staging=f"<{g.staging}>", graph=f"<{g.name}>"),
                   what=f"replacing <{g.name}>", retry=True)
     after = client.count(g.name)
@@ -482,6 +478,16 @@ def publish_graph(g: PlannedGraph, client: StoreClient) -> tuple[int, bool]:
             f"<{g.name}>: after the replace the store holds {after} triples, {g.count} "
             "were published")
     return rewritten, False
+
+
+def _mismatch(g: PlannedGraph, count: int, checksum: str, lines: list[bytes],
+              rewrite: Callable | None, types: frozenset[str], outcome: str) -> VerificationError:
+    """The error for a graph the store gave back otherwise than it was published: the
+    counts, the checksums, the first line that differs, and what became of the graph."""
+    diff = _first_difference(canonical_lines(g.triples, rewrite, types), lines)
+    return VerificationError(
+        f"<{g.name}>: the store gave back {count} triples (sha256 {checksum[:12]}), "
+        f"{g.count} were published (sha256 {g.checksum[:12]}); {diff}; {outcome}")
 
 
 def _publish_new(g: PlannedGraph, client: StoreClient, rewrite: Callable | None,
@@ -496,11 +502,8 @@ def _publish_new(g: PlannedGraph, client: StoreClient, rewrite: Callable | None,
         client.post_bulk(g.name, g.body, what=f"the upload of <{g.name}>")
         count, checksum, lines = read_back(client, g.name, rewrite, types, matches)
         if not matches(count, checksum):
-            diff = _first_difference(canonical_lines(g.triples, rewrite, types), lines)
-            raise VerificationError(
-                f"<{g.name}>: the store gave back {count} triples (sha256 {checksum[:12]}), "
-                f"{g.count} were published (sha256 {g.checksum[:12]}); {diff}; the new "
-                "graph was dropped")
+            raise _mismatch(g, count, checksum, lines, rewrite, types,
+                            "the new graph was dropped")
     except BaseException:
         with contextlib.suppress(ClustergraphError):
             client.update(profile.drop.format(graph=f"<{g.name}>"),
