@@ -1,7 +1,7 @@
 """The runner of a server process: at most ``size`` jobs evaluating at once on its
 evaluation threads, the others in line within their deadline; a job past its deadline
 answers at once, its thread is abandoned for a new one and the process is told to retire
-(``on_stuck``)."""
+(``on_stuck``); a second runaway in a retiring process gets no new thread."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import time
 import pytest
 
 from clustergraph.errors import QueryTimeout
-from clustergraph.serve.runner import Runner
+from clustergraph.serve.runner import REPLACED, Runner
 
 
 def runner(stuck: list[int] | None = None, size: int = 1) -> Runner:
@@ -52,7 +52,8 @@ def test_past_the_deadline_503_and_the_next_job_runs_on_a_new_thread() -> None:
         return exc.value.message, answer, time.monotonic() - start, r.stuck, r.running
 
     message, answer, elapsed, count, running = asyncio.run(main())
-    assert message == "the query ran past the 0.3 s time limit and was stopped; no result"
+    assert message == ("the query ran past the 0.3 s time limit; no result (its server "
+                       "process is being replaced)")
     assert answer == {"ok": True}
     assert elapsed < 0.6  # answered when the slow one was given up, not when it ended
     assert (count, running, stuck) == (1, 0, [1])
@@ -115,3 +116,55 @@ def test_a_bug_in_a_job_is_a_500_sentence(capsys: pytest.CaptureFixture[str]) ->
         "ok": False, "status": 500,
         "message": "internal error: the server could not answer this request"}
     assert "KeyError" in capsys.readouterr().err  # in the server's log, not the response
+
+
+def test_a_second_runaway_in_a_retiring_process_starts_no_thread() -> None:
+    """After one job ran past its deadline, one new thread serves the jobs already in line;
+    if one of them runs past its deadline too, the process evaluates nothing more: the
+    jobs still waiting and every later one answer 503 at once (at most two runaway queries
+    per process, however many requests it holds)."""
+    stuck: list[int] = []
+
+    def evaluating() -> int:
+        return sum(t.name == "clustergraph-serve-evaluate" for t in threading.enumerate())
+
+    async def main() -> tuple:
+        before = evaluating()
+        r = runner(stuck)
+        first = asyncio.ensure_future(r.call(sleep(1.5), 0.3))
+        await asyncio.sleep(0.05)
+        second = asyncio.ensure_future(r.call(sleep(1.5), 0.65))  # in line, then runs away
+        third = asyncio.ensure_future(r.call(sleep(0.0), 5))  # in line behind it
+        results = await asyncio.gather(first, second, third, return_exceptions=True)
+        start = time.monotonic()
+        with pytest.raises(QueryTimeout) as later:
+            await r.call(sleep(0.0), 5)
+        waited = time.monotonic() - start
+        return ([getattr(x, "message", x) for x in results], later.value.message, waited,
+                evaluating() - before, r.stuck)
+
+    results, later, waited, threads, count = asyncio.run(main())
+    ran_past = ("the query ran past the {} s time limit; no result (its server process is "
+                "being replaced)")
+    assert results == [ran_past.format("0.3"), ran_past.format("0.65"), REPLACED]
+    assert later == REPLACED and waited < 0.05  # at once, not after its 5 s
+    assert threads == 2  # the two runaway ones, still sleeping: no third was started
+    assert (count, stuck) == (2, [1])  # told to retire once
+
+
+def test_a_slot_that_comes_with_too_little_time_left_is_not_used() -> None:
+    """A job handed its slot with less than a tenth of its limit left answers 503 without
+    starting: started, it would run past its deadline and retire the process."""
+    stuck: list[int] = []
+
+    async def main() -> tuple:
+        r = runner(stuck)
+        first = asyncio.ensure_future(r.call(sleep(0.3), 5))
+        await asyncio.sleep(0.01)
+        with pytest.raises(QueryTimeout) as exc:
+            await r.call(sleep(0.2), 0.31)  # the slot comes after ~0.29 s: 0.02 s left
+        return exc.value.message, await first, r.running
+
+    message, first, running = asyncio.run(main())
+    assert message == "every query slot stayed busy for the 0.31 s limit; try again later"
+    assert (first, running, stuck) == ({"ok": True}, 0, [])

@@ -28,7 +28,9 @@ GET_EXIT = {400: ExitCode.USAGE, 403: ExitCode.REFUSED, 404: ExitCode.INPUT,
                    f"{BASE} is mapped (default: http://HOST:PORT/); "
                    f"behind a reverse proxy at the w3id base: {BASE}.")
 @click.option("--timeout", type=click.FloatRange(min=0.1, max=3600), default=30.0,
-              show_default=True, help="Seconds a query may run; past it, it is stopped (503).")
+              show_default=True,
+              help="Seconds a query may run; past it, it answers 503 and its server process "
+                   "is replaced (which stops the query).")
 @click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Rows (or triples) per answer; more are cut and the answer says so.")
 @click.option("--max-body", type=click.IntRange(min=1024), default=256 * 1024,

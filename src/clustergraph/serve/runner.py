@@ -9,13 +9,18 @@ evaluate at once; the others wait in line, within their own deadline (past it, 5
 query slot stayed busy").
 
 Oxigraph cannot cancel a query. A job still running at its deadline answers 503 at once;
-its thread is abandoned (it ends when its query does), a new evaluation thread takes its
-place for the jobs waiting in line, and ``on_stuck`` is called: the server process then
-stops accepting, lets its other requests finish and exits, and the supervisor starts
-another in its place, so the CPU the runaway query uses is freed when the process ends
-(at most the time limit later, however long the query would have run). A caller that goes
-away (the client disconnected) does not free the slot: the job still holds it until it
-ends or reaches its deadline.
+its thread is abandoned (it ends when its query does, or with the process), and
+``on_stuck`` is called: the server process then stops accepting, lets its other requests
+finish and exits, and the supervisor starts another in its place, so the CPU the runaway
+query uses is freed when the process ends (at most the time limit later, however long the
+query would have run). The process is then *retiring*: one new evaluation thread takes the
+abandoned one's place for the jobs already waiting in line, but if one of those runs past
+its deadline too, no further thread is started: every job still waiting, and every later
+one, answers 503 at once. So a retiring process evaluates at most two runaway queries, not
+one per request it still holds. A job that gets its slot with less than a tenth of its time
+limit left answers 503 without starting (it would only have retired the process). A caller
+that goes away (the client disconnected) does not free the slot: the job still holds it
+until it ends or reaches its deadline.
 """
 
 from __future__ import annotations
@@ -37,12 +42,14 @@ from . import worker
 #: measured (README, ``clustergraph serve``) and cost more CPU per request; they only help
 #: when one process happens to hold most connections.
 THREADS = 1
+REPLACED = ("this server process is being replaced after a query ran past its time limit; "
+            "try again")
 INTERNAL = {"ok": False, "status": 500,
             "message": "internal error: the server could not answer this request"}
 
 
 class _Job:
-    __slots__ = ("job", "future", "loop", "timer", "over", "computed")
+    __slots__ = ("job", "future", "loop", "timer", "over", "computed", "lock")
 
     def __init__(self, job: dict, future: asyncio.Future, loop: asyncio.AbstractEventLoop):
         self.job = job
@@ -51,6 +58,8 @@ class _Job:
         self.timer: asyncio.TimerHandle | None = None
         self.over = False  # answered (or expired): nothing more to do
         self.computed = False  # its thread has the answer (set there)
+        #: ``over`` and ``computed`` are each read by one thread and set by the other
+        self.lock = threading.Lock()
 
 
 class Runner:
@@ -66,6 +75,10 @@ class Runner:
         self.stuck = 0  #: jobs that ran past their deadline
         self.running = 0  #: jobs evaluating (at most ``size``)
         self._waiters: collections.deque[asyncio.Future] = collections.deque()
+        #: a job ran past its deadline: the process is being replaced
+        self.retiring = False
+        #: a second one did too: no evaluation thread is left for new jobs
+        self.closed = False
         self._queue: queue.SimpleQueue | None = None
 
     # ----------------------------------------------------------------- life cycle
@@ -112,8 +125,10 @@ class Runner:
             except Exception:  # a bug: said in the log, a sentence in the response
                 traceback.print_exc(file=sys.stderr)
                 result = INTERNAL
-            item.computed = True
-            if item.over:  # it ran past its deadline: another thread took this one's place
+            with item.lock:
+                item.computed = True
+                expired = item.over
+            if expired:  # it ran past its deadline: another thread took this one's place
                 return
             try:
                 item.loop.call_soon_threadsafe(self._finished, item, result)
@@ -127,6 +142,8 @@ class Runner:
         (the job then abandoned, ``on_stuck`` called if it had started)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        if self.closed:
+            raise QueryTimeout(REPLACED)
         if self.running >= self.size:
             waiter = loop.create_future()
             self._waiters.append(waiter)
@@ -139,7 +156,9 @@ class Runner:
                     raise QueryTimeout(f"every query slot stayed busy for the {timeout:g} s "
                                        "limit; try again later") from None
                 raise
-            if deadline - loop.time() < 0.001:  # the slot came with no time left to use it
+            if self.closed:
+                raise QueryTimeout(REPLACED)
+            if deadline - loop.time() < timeout / 10:  # too little time left to use the slot
                 self._release()
                 raise QueryTimeout(f"every query slot stayed busy for the {timeout:g} s "
                                    "limit; try again later")
@@ -164,17 +183,25 @@ class Runner:
 
     def _expired(self, item: _Job, timeout: float) -> None:
         """On the loop: a job reached its deadline still running."""
-        if item.over or item.computed:  # answered just in time: its answer is on its way
-            return
-        item.over = True
+        with item.lock:
+            if item.over or item.computed:  # answered just in time: its answer is coming
+                return
+            item.over = True
         self.stuck += 1
         if not item.future.done():
             item.future.set_exception(QueryTimeout(
-                f"the query ran past the {timeout:g} s time limit and was stopped; "
-                "no result"))
-        # its thread is stuck in that query: it is left to end with it (or with the
-        # process), a new one takes its place
-        self._thread()
+                f"the query ran past the {timeout:g} s time limit; no result (its server "
+                "process is being replaced)"))
+        # its thread is stuck in that query: it is left to end with it or with the process
+        if self.retiring:  # the second: no more threads; the waiting jobs answer 503 now
+            self.closed = True
+            while self._waiters:
+                waiter = self._waiters.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)  # woken into call(), which sees `closed`
+            return
+        self.retiring = True
+        self._thread()  # for the jobs already waiting in line
         self._release()
         if self.on_stuck is not None:
             self.on_stuck()
