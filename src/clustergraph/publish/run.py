@@ -357,13 +357,25 @@ def publish(plan: Plan | Iterable[PlannedGraph], client: StoreClient,
     pending: deque[Future[Published | None]] = deque()
     failed = threading.Event()
 
-    def finish() -> None:
-        item = pending.popleft().result()  # raises the graph's error
+    def report(item: Published | None) -> None:
         if item is None:  # not started: an earlier graph failed (its error comes first)
             return
         done.append(item)
         if progress is not None:
             progress(item)
+
+    def finish() -> None:
+        try:
+            item = pending.popleft().result()  # raises the graph's error
+        except BaseException:
+            # nothing more starts; the graphs being published finish, and each that did
+            # replace its graph is reported before the first error is raised
+            failed.set()
+            while pending:
+                with contextlib.suppress(BaseException):
+                    report(pending.popleft().result())
+            raise
+        report(item)
 
     with ThreadPoolExecutor(max_workers=uploads, thread_name_prefix="publish") as pool:
         try:

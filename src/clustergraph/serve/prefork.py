@@ -82,11 +82,19 @@ def serve_process(sock: socket.socket, settings: Settings, conn: Connection) -> 
     runner = Runner(settings.store_dir, on_stuck=stuck)
     try:
         runner.load()
+        server = uvicorn.Server(uvicorn_config(create_app(settings, runner), settings))
     except ClustergraphError as exc:
-        conn.send({"ok": False, "message": exc.message})
+        with contextlib.suppress(OSError):  # the supervisor may be gone
+            conn.send({"ok": False, "message": exc.message})
         return
-    server = uvicorn.Server(uvicorn_config(create_app(settings, runner), settings))
-    conn.send({"ok": True, "pid": os.getpid()})
+    except Exception as exc:  # noqa: BLE001 - a bug: one line in the log, no traceback
+        print(f"clustergraph: error: a server process could not start: {exc}",
+              file=sys.stderr, flush=True)
+        os._exit(10)
+    try:
+        conn.send({"ok": True, "pid": os.getpid()})
+    except OSError:  # the supervisor went away while the graph loaded
+        os._exit(0)
     threading.Thread(target=_watch_supervisor, args=(conn, server), daemon=True,
                      name="clustergraph-serve-watch").start()
     try:
