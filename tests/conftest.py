@@ -99,19 +99,20 @@ def pytest_collection_finish(session) -> None:  # noqa: ANN001
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:  # noqa: ANN001
-    if _uncollected:
-        import sys
+    _fail_listing(session, _uncollected, "these test files were not collected, which fails "
+                  "the run:")
+    _fail_listing(session, _skipped_in_ci, "CI=true: these tests were skipped, which fails "
+                  "the run in CI:")
 
-        print("\nthese test files were not collected, which fails the run:", file=sys.stderr)
-        for line in _uncollected:
-            print(f"  {line}", file=sys.stderr)
-        if session.exitstatus == 0:
-            session.exitstatus = 1
-    if _skipped_in_ci:
-        import sys
 
-        print("\nCI=true: these tests were skipped, which fails the run in CI:", file=sys.stderr)
-        for line in _skipped_in_ci:
-            print(f"  {line}", file=sys.stderr)
-        if session.exitstatus == 0:
-            session.exitstatus = 1
+def _fail_listing(session, lines: list[str], header: str) -> None:  # noqa: ANN001
+    """Fail the run (if it passed) with ``header`` and ``lines`` on stderr, when any."""
+    if not lines:
+        return
+    import sys
+
+    print(f"\n{header}", file=sys.stderr)
+    for line in lines:
+        print(f"  {line}", file=sys.stderr)
+    if session.exitstatus == 0:
+        session.exitstatus = 1

@@ -55,6 +55,17 @@ def both(data, **kw):  # noqa: ANN001, ANN201
     return {_key(r) for r in fast.results}, {_key(r) for r in ref.results}, fast
 
 
+def both_on(tmp_path, shapes: str, data: str):  # noqa: ANN001, ANN201
+    """:func:`both` on the bundled document and ``data`` (Turtle, written as a data file)
+    with the extra ``shapes`` (Turtle)."""
+    shapes_file = tmp_path / "extra-shapes.ttl"
+    shapes_file.write_text(shapes, encoding="utf-8")
+    data_file = tmp_path / "fixture" / "budgets.ttl"
+    data_file.parent.mkdir()
+    data_file.write_text(data, encoding="utf-8")
+    return both([DOCUMENT, data_file], extra_shapes=[shapes_file])
+
+
 # --------------------------------------------------------------------------- the fixtures
 
 
@@ -242,12 +253,7 @@ ex:budget-2 a cg:Budget ; cg:dataAvailability v:data-availability\\/no-data-avai
 
 
 def test_engines_agree_on_shacl_features_the_bundled_shapes_do_not_use(tmp_path) -> None:  # noqa: ANN001
-    shapes = tmp_path / "extra.ttl"
-    shapes.write_text(EXTRA_SHAPES, encoding="utf-8")
-    data = tmp_path / "fixture" / "budgets.ttl"
-    data.parent.mkdir()
-    data.write_text(BUDGETS, encoding="utf-8")
-    fast, ref, result = both([DOCUMENT, data], extra_shapes=[shapes])
+    fast, ref, result = both_on(tmp_path, EXTRA_SHAPES, BUDGETS)
     assert fast == ref
     assert result.fallback == []  # all compiled
     fired = {k[4] for k in fast}
@@ -277,12 +283,7 @@ def test_literals_the_store_rewrites_are_validated_as_written(tmp_path) -> None:
     compiled and names both values as written; sh:pattern, whose answer depends on the
     form, runs in pySHACL on the data as written (50 would match ^[0-9]+$, 50.0 does not).
     Both engines give the same results."""
-    shapes = tmp_path / "rewritten.ttl"
-    shapes.write_text(REWRITTEN_SHAPES, encoding="utf-8")
-    data = tmp_path / "fixture" / "budgets.ttl"
-    data.parent.mkdir()
-    data.write_text(REWRITTEN_DATA, encoding="utf-8")
-    fast, ref, result = both([DOCUMENT, data], extra_shapes=[shapes])
+    fast, ref, result = both_on(tmp_path, REWRITTEN_SHAPES, REWRITTEN_DATA)
     assert fast == ref
     # a value comparison stays compiled; sh:pattern goes to pySHACL, and so do the bundled
     # shapes that count cg:amount values (two of them merged into one in the store)
@@ -318,12 +319,7 @@ cgsh:TestNoMessageShape a sh:PropertyShape ; sh:targetClass cg:Budget ;
 
 
 def test_unsupported_shapes_fall_back_to_pyshacl_and_still_report(tmp_path) -> None:  # noqa: ANN001
-    shapes = tmp_path / "unsupported.ttl"
-    shapes.write_text(UNSUPPORTED_SHAPES, encoding="utf-8")
-    data = tmp_path / "fixture" / "budgets.ttl"
-    data.parent.mkdir()
-    data.write_text(BUDGETS, encoding="utf-8")
-    fast, ref, result = both([DOCUMENT, data], extra_shapes=[shapes])
+    fast, ref, result = both_on(tmp_path, UNSUPPORTED_SHAPES, BUDGETS)
     assert fast == ref
     assert sorted(result.fallback) == ["cgsh:TestLessThanShape", "cgsh:TestNestedShape"]
     fired = {k[4] for k in fast}  # run by pySHACL, not skipped
@@ -332,12 +328,7 @@ def test_unsupported_shapes_fall_back_to_pyshacl_and_still_report(tmp_path) -> N
 
 def test_a_shape_without_message_compiles_with_pyshacls_message(tmp_path) -> None:  # noqa: ANN001
     """No sh:message: compiled all the same, and worded as pySHACL words it."""
-    shapes = tmp_path / "unsupported.ttl"
-    shapes.write_text(UNSUPPORTED_SHAPES, encoding="utf-8")
-    data = tmp_path / "fixture" / "budgets.ttl"
-    data.parent.mkdir()
-    data.write_text(BUDGETS, encoding="utf-8")
-    fast, ref, result = both([DOCUMENT, data], extra_shapes=[shapes])
+    fast, ref, result = both_on(tmp_path, UNSUPPORTED_SHAPES, BUDGETS)
     assert "cgsh:TestNoMessageShape" not in result.fallback
     mine = sorted(k for k in fast if k[4] == "cgsh:TestNoMessageShape")
     assert mine == sorted(k for k in ref if k[4] == "cgsh:TestNoMessageShape")
@@ -368,15 +359,10 @@ def test_newly_compiled_features(tmp_path) -> None:  # noqa: ANN001
     """sh:languageIn, sh:uniqueLang, sh:closed, sh:equals, sh:disjoint and qualified
     cardinalities, without sh:message: compiled, and the same results, messages included,
     as pySHACL."""
-    shapes = tmp_path / "compiled.ttl"
-    shapes.write_text(NEWLY_COMPILED_SHAPES, encoding="utf-8")
-    data = tmp_path / "fixture" / "budgets.ttl"
-    data.parent.mkdir()
-    data.write_text(BUDGETS + """
+    fast, ref, result = both_on(tmp_path, NEWLY_COMPILED_SHAPES, BUDGETS + """
 ex:section rdfs:label "Deel"@nl-BE, "Partie"@fr, "Autre partie"@fr ;
     skos:altLabel "Partie"@fr, "Sectie"@nl-BE .
-""", encoding="utf-8")
-    fast, ref, result = both([DOCUMENT, data], extra_shapes=[shapes])
+""")
     assert fast == ref
     assert result.fallback == []
     mine = {(k[4], k[5]) for k in fast if k[4].startswith("cgsh:Test")}

@@ -30,10 +30,13 @@ from typing import Any
 from . import __version__
 from .namespaces import (
     AUTHORITY,
+    BASE,
+    CG,
     DCAT,
     DCATAP,
     DCT,
     FOAF,
+    GRAPH_BASE,
     OWL,
     PROV,
     RDF,
@@ -44,7 +47,7 @@ from .namespaces import (
     XSD,
     compact,
 )
-from .resources import BASE, CG, GRAPH_BASE, ontology_file, reference_files
+from .resources import ontology_file, reference_files
 
 Triple = tuple[Any, Any, Any]
 

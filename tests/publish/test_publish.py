@@ -147,29 +147,30 @@ def test_a_dropped_connection_leaves_the_old_graph(store, runner, tmp_path) -> N
     assert remote(store, FICT) == before
 
 
+def kill_mid_upload(store, files: list[str]) -> subprocess.Popen:  # noqa: ANN001
+    """``clustergraph publish`` of ``files`` run through a proxy that stalls the upload after
+    60 kB, and killed (SIGKILL) there, mid-body; the killed process is returned."""
+    port = int(store.gsp_url.split(":")[2].split("/")[0])
+    with proxy(port, drop_after=60_000, on_limit="stall") as via:
+        url = store.gsp_url.replace(f":{port}/", f":{via}/")
+        exe = Path(sys.executable).parent / "clustergraph"
+        child = subprocess.Popen([str(exe), "publish", "--to", url, "--layers", "data",
+                                  *files], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 env={**os.environ})
+        time.sleep(8)  # parsed, counted, and the upload stalled at the proxy after 60 kB
+        assert child.poll() is None, child.stderr.read()
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+    return child
+
+
 def test_a_client_killed_mid_upload_leaves_the_old_graph(store, runner, tmp_path) -> None:
     old = fictional(tmp_path / "old", 5, "old")
     assert runner.invoke(main, ["publish", "--to", store.gsp_url, "--layers", "data",
                                 *old]).exit_code == 0
     before = remote(store, FICT)
     new = fictional(tmp_path / "new", 3000, "new")
-    port = int(store.gsp_url.split(":")[2].split("/")[0])
-    with proxy(port, drop_after=60_000, on_limit="stall") as via:
-        url = store.gsp_url.replace(f":{port}/", f":{via}/")
-        exe = Path(sys.executable).parent / "clustergraph"
-        child = subprocess.Popen([str(exe), "publish", "--to", url, "--layers", "data", *new],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                 env={**os.environ})
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and child.poll() is None:
-            time.sleep(0.5)
-            # the upload is stalled at the proxy once the staging PUT has started
-            if time.monotonic() > deadline - 55:
-                break
-        time.sleep(3)
-        assert child.poll() is None, child.stderr.read()
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=10)
+    kill_mid_upload(store, new)
     assert remote(store, FICT) == before
     assert client_for(store).count(FICT) == 40
 
@@ -351,18 +352,8 @@ def absent(store) -> None:
 def test_a_client_killed_mid_upload_of_a_new_graph_leaves_no_graph(store, tmp_path) -> None:
     absent(store)
     new = fictional(tmp_path / "new", 3000, "new")
-    port = int(store.gsp_url.split(":")[2].split("/")[0])
     c = client_for(store)
-    with proxy(port, drop_after=60_000, on_limit="stall") as via:
-        url = store.gsp_url.replace(f":{port}/", f":{via}/")
-        exe = Path(sys.executable).parent / "clustergraph"
-        child = subprocess.Popen([str(exe), "publish", "--to", url, "--layers", "data", *new],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                 env={**os.environ})
-        time.sleep(8)  # parsed, counted, and the upload stalled at the proxy after 60 kB
-        assert child.poll() is None, child.stderr.read()
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=10)
+    child = kill_mid_upload(store, new)
     assert child.stdout.read() == b""  # no graph was published
     # the store has seen the connection end mid-body: nothing of it is committed, now or
     # a little later
