@@ -371,8 +371,8 @@ def publish(plan: Plan | Iterable[PlannedGraph], client: StoreClient,
             # nothing more starts; the graphs being published finish, and each that did
             # replace its graph is reported before the first error is raised
             failed.set()
-            while pending:
-                with contextlib.suppress(BaseException):
+            while pending:  # their errors yield to the first one; a Ctrl-C here is not swallowed
+                with contextlib.suppress(Exception):
                     report(pending.popleft().result())
             raise
         report(item)
